@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+// vigil.yaml: the agent's own configuration.
+#pragma once
+
+#include "config_error.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace vigil {
+
+struct OutputConfig {
+	std::string type = "json"; // "json" (JSON lines) or "none"
+	std::string path = "-"; // "-" = stdout
+};
+
+struct AgentConfig {
+	std::filesystem::path source; // the file read, empty for defaults
+	std::vector<std::filesystem::path> plugins_dirs; // empty = built-in defaults
+	std::filesystem::path conf_dir; // empty = built-in default
+	std::string hostname; // empty = the machine's
+	unsigned check_runners = 4;
+	double flush_interval = 15; // seconds, > 0
+	std::string log_level = "info";
+	OutputConfig output;
+	std::vector<std::string> histogram_aggregates{"max", "median", "avg", "count"};
+	std::vector<double> histogram_percentiles{0.95};
+	double shutdown_grace = 5; // seconds to wait for running checks at exit
+};
+
+// Parses vigil.yaml.  Relative paths in it are resolved against the file's
+// directory.  Throws ConfigError on bad YAML, unknown keys' wrong types or
+// out-of-range values.  Unknown keys are not an error (forward compatibility)
+// but are returned in `warnings`.
+AgentConfig loadAgentConfig(const std::filesystem::path &file,
+			    std::vector<std::string> *warnings = nullptr);
+
+// Same, from text (for tests); `name` is used in messages.
+AgentConfig parseAgentConfig(const std::string &yaml, const std::string &name,
+			     std::vector<std::string> *warnings = nullptr);
+
+} // namespace vigil

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+// Scheduler: runs every check instance on its interval on a pool of worker
+// threads, spread over the interval, never overlapping itself.
+//
+// Threads: the Scheduler owns one timer thread (decides what is due) and
+// `workers` worker threads (run checks).  Schedulable::run() is only ever
+// called on a worker thread, never twice at once for the same instance.
+#pragma once
+
+#include "clock.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace vigil {
+
+enum class RunStatus { Ok, Error, Timeout };
+
+struct RunOutcome {
+	RunStatus status = RunStatus::Ok;
+	std::string error; // empty when ok
+	uint64_t samples = 0; // metric samples submitted by the run
+	std::vector<std::string> warnings;
+};
+
+// One configured check instance, as the scheduler sees it.
+class Schedulable {
+public:
+	virtual ~Schedulable() = default;
+	virtual const std::string &id() const = 0; // unique, stable across restarts
+	virtual std::chrono::milliseconds interval() const = 0; // > 0
+	virtual RunOutcome run() = 0;
+};
+
+struct InstanceStats {
+	std::string id;
+	uint64_t runs = 0; // completed runs, whatever their status
+	uint64_t errors = 0; // runs with status Error or Timeout
+	uint64_t timeouts = 0;
+	uint64_t skips = 0; // ticks skipped because the previous run was still going
+	uint64_t samples = 0; // total metric samples
+	std::chrono::nanoseconds last_duration{0};
+	std::chrono::nanoseconds average_duration{0};
+	std::string last_error; // of the most recent failed run
+	bool running = false;
+	Clock::time_point next_run{};
+};
+
+struct SchedulerOptions {
+	unsigned workers = 4;
+};
+
+class Scheduler {
+public:
+	Scheduler(SchedulerOptions options, std::shared_ptr<Clock> clock);
+	// Stops with no grace if still running.
+	~Scheduler();
+	Scheduler(const Scheduler &) = delete;
+	Scheduler &operator=(const Scheduler &) = delete;
+
+	// Adds an instance; its first run is at now + initialOffset(id, interval).
+	// Allowed before and after start().
+	void add(std::shared_ptr<Schedulable> instance);
+
+	// Starts the worker threads and the timer thread.
+	void start();
+
+	// Starts only the workers; nothing runs until dispatchDue() or
+	// runAllOnce().  For tests and `vigil run --once`.
+	void startWorkers();
+
+	// Queues every instance that is due at clock->now() (skipping, and
+	// counting, those still running) and advances their next run.  The timer
+	// thread calls this; tests call it after moving a fake clock.
+	void dispatchDue();
+
+	// Runs every instance once on the workers and waits for all of them.
+	void runAllOnce();
+
+	// Stops scheduling, waits up to `grace` for running checks. Returns
+	// false if some were still running (their threads are then abandoned,
+	// detached, and the caller should exit the process soon).
+	bool stop(std::chrono::milliseconds grace);
+
+	std::vector<InstanceStats> stats() const;
+
+	// Stable first-run offset in [0, interval): a hash of the id, so that a
+	// restart keeps the same spread and instances do not all start at once.
+	static std::chrono::milliseconds initialOffset(const std::string &id,
+						       std::chrono::milliseconds interval);
+
+private:
+	struct Impl;
+	std::unique_ptr<Impl> impl_;
+};
+
+} // namespace vigil
