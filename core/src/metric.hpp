@@ -39,7 +39,7 @@ struct Series {
 	std::vector<std::string> tags; // sorted, unique
 	std::string host;
 	double timestamp = 0; // seconds since the epoch
-	double interval = 0; // seconds the value covers (counts and rates), else 0
+	double interval = 0;  // seconds the value covers (counts and rates), else 0
 };
 
 enum class ServiceStatus : int {
