@@ -1,1 +1,125 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "check_catalog.hpp"
+
+#include "logging.hpp"
+
+#include <exception>
+#include <unordered_map>
+
+namespace vigil {
+
+namespace {
+
+constexpr const char *kNoPythonProvider = "python support not installed: no python provider loaded";
+
+CatalogEntry rejected(const PluginFile &file, CheckState state, std::string reason)
+{
+	CatalogEntry entry;
+	entry.name = file.stem;
+	entry.kind = file.kind;
+	entry.path = file.path;
+	entry.state = state;
+	entry.error = std::move(reason);
+	return entry;
+}
+
+CatalogEntry loadNative(const PluginFile &file)
+{
+	try {
+		NativePlugin plugin = loadNativePlugin(file.path);
+		CatalogEntry entry;
+		entry.name = plugin.name;
+		entry.kind = PluginKind::Native;
+		entry.path = file.path;
+		entry.version = plugin.version;
+		entry.description = plugin.description;
+		entry.state = CheckState::Ok;
+		entry.native = std::move(plugin);
+		return entry;
+	} catch (const PluginError &e) {
+		return rejected(file, CheckState::Error, e.what());
+	} catch (const std::exception &e) {
+		// bad_alloc, filesystem errors: still one file's problem, not the agent's.
+		return rejected(file, CheckState::Error, e.what());
+	}
+}
+
+CatalogEntry loadPython(const PluginFile &file, const CatalogOptions &options)
+{
+	if (!options.python_unavailable_reason.empty())
+		return rejected(file, CheckState::Skipped, options.python_unavailable_reason);
+	// Until a provider (python_host) claims .py files, they cannot run here.
+	return rejected(file, CheckState::Error, kNoPythonProvider);
+}
+
+} // namespace
+
+const char *checkStateName(CheckState state)
+{
+	switch (state) {
+	case CheckState::Ok:
+		return "ok";
+	case CheckState::Error:
+		return "error";
+	case CheckState::Skipped:
+		return "skipped";
+	}
+	return "unknown";
+}
+
+CheckCatalog CheckCatalog::load(const std::vector<std::filesystem::path> &dirs,
+				const CatalogOptions &options)
+{
+	auto log = logger("loader");
+	CheckCatalog catalog;
+
+	DiscoveryResult found = discoverPlugins(dirs);
+	for (const std::string &warning : found.warnings)
+		log->warn("{}", warning);
+	catalog.warnings_ = std::move(found.warnings);
+
+	// Name -> path of the file that provides it; only loaded checks provide a
+	// name (a rejected file's stem is just a label).
+	std::unordered_map<std::string, std::filesystem::path> providers;
+	for (const PluginFile &file : found.files) {
+		CatalogEntry entry = file.kind == PluginKind::Native ? loadNative(file)
+								     : loadPython(file, options);
+		if (entry.state == CheckState::Ok) {
+			auto [it, inserted] = providers.emplace(entry.name, entry.path);
+			if (!inserted) {
+				// The library stays mapped (RTLD_NODELETE); only the entry
+				// forgets it.
+				entry.native.reset();
+				entry.state = CheckState::Error;
+				entry.error = "duplicate check name '" + entry.name +
+					      "', already provided by '" + it->second.string() +
+					      "'";
+			}
+		}
+
+		if (entry.state == CheckState::Error)
+			log->warn("'{}': {}, skipping", entry.path.string(), entry.error);
+		else if (entry.state == CheckState::Skipped)
+			log->info("'{}': {}, skipping", entry.path.string(), entry.error);
+		catalog.entries_.push_back(std::move(entry));
+	}
+	return catalog;
+}
+
+const CatalogEntry *CheckCatalog::find(const std::string &name) const
+{
+	// A rejected file labelled with its stem may share the name of a loaded
+	// check; the loaded one is the check that name means.
+	const CatalogEntry *fallback = nullptr;
+	for (const CatalogEntry &entry : entries_) {
+		if (entry.name != name)
+			continue;
+		if (entry.state == CheckState::Ok)
+			return &entry;
+		if (!fallback)
+			fallback = &entry;
+	}
+	return fallback;
+}
+
+} // namespace vigil

@@ -22,7 +22,7 @@ struct CatalogEntry {
 	std::string version;
 	std::string description;
 	CheckState state = CheckState::Error;
-	std::string error; // one-line reason when not Ok
+	std::string error;		    // one-line reason when not Ok
 	std::optional<NativePlugin> native; // set for Ok native checks
 };
 

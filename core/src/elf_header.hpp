@@ -12,9 +12,9 @@ namespace vigil {
 
 struct ElfIdentity {
 	unsigned elf_class = 0; // 1 = 32-bit, 2 = 64-bit
-	unsigned data = 0; // 1 = little endian, 2 = big endian
-	unsigned type = 0; // e_type: 3 = ET_DYN
-	unsigned machine = 0; // e_machine
+	unsigned data = 0;	// 1 = little endian, 2 = big endian
+	unsigned type = 0;	// e_type: 3 = ET_DYN
+	unsigned machine = 0;	// e_machine
 };
 
 // Human name of an e_machine value ("x86_64", "aarch64", "machine 1234").

@@ -18,7 +18,7 @@ struct PluginFile {
 };
 
 struct DiscoveryResult {
-	std::vector<PluginFile> files; // in folder order, then by file name
+	std::vector<PluginFile> files;	   // in folder order, then by file name
 	std::vector<std::string> warnings; // e.g. "plugin folder '/x' does not exist, skipping"
 };
 
