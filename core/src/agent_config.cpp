@@ -1,1 +1,285 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "agent_config.hpp"
+
+#include "config_file.hpp"
+#include "yaml_to_json.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <set>
+#include <string_view>
+#include <system_error>
+
+namespace vigil {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::array<std::string_view, 7> log_levels{"trace", "debug",	  "info", "warning",
+						     "error", "critical", "off"};
+constexpr std::array<std::string_view, 6> aggregate_names{"max", "min", "median",
+							  "avg", "sum", "count"};
+
+template <std::size_t N>
+bool oneOf(const std::string &value, const std::array<std::string_view, N> &allowed)
+{
+	return std::find(allowed.begin(), allowed.end(), value) != allowed.end();
+}
+
+template <std::size_t N>
+std::string listOf(const std::array<std::string_view, N> &allowed)
+{
+	std::string out;
+	for (std::string_view a : allowed)
+		out += (out.empty() ? "" : ", ") + std::string(a);
+	return out;
+}
+
+// One `key: value` of a map, with the dotted name used in messages.
+struct Setting {
+	const YAML::Node &key;
+	const YAML::Node &value;
+	std::string field;
+
+	int line() const { return yamlValueLine(key, value); }
+};
+
+class AgentConfigParser {
+public:
+	AgentConfigParser(const std::string &file, fs::path base,
+			  std::vector<std::string> *warnings)
+	    : file_(file), base_(std::move(base)), warnings_(warnings)
+	{
+	}
+
+	AgentConfig parse(const YAML::Node &root)
+	{
+		AgentConfig config;
+		config.source = file_;
+		// An empty file, or one with only comments: all defaults.
+		if (root.IsNull())
+			return config;
+		if (!root.IsMap())
+			fail(yamlLine(root), "",
+			     "the top level must be a map of settings, got " + describeYaml(root));
+		std::set<std::string> seen;
+		for (const auto &entry : root) {
+			const std::string name = entry.first.IsScalar() ? entry.first.Scalar()
+									: describeYaml(entry.first);
+			Setting s{entry.first, entry.second, name};
+			if (!seen.insert(name).second)
+				fail(yamlLine(entry.first), name, "duplicate key");
+			// A key written with no value (often a list whose items are
+			// all commented out) means "not set", not "empty".
+			if (s.value.IsNull() && known(name))
+				continue;
+			apply(config, s);
+		}
+		return config;
+	}
+
+private:
+	static bool known(const std::string &name)
+	{
+		static const std::set<std::string> keys{
+			"plugins_dirs",
+			"conf_dir",
+			"hostname",
+			"check_runners",
+			"flush_interval",
+			"log_level",
+			"output",
+			"histogram_aggregates",
+			"histogram_percentiles",
+			"shutdown_grace",
+		};
+		return keys.count(name) != 0;
+	}
+
+	void apply(AgentConfig &config, const Setting &s)
+	{
+		const std::string &k = s.field;
+		if (k == "plugins_dirs") {
+			config.plugins_dirs.clear();
+			forEachItem(s, "must be a list of directories", [&](const Setting &item) {
+				config.plugins_dirs.push_back(path(item));
+			});
+		} else if (k == "conf_dir") {
+			config.conf_dir = path(s);
+		} else if (k == "hostname") {
+			config.hostname = string(s);
+		} else if (k == "check_runners") {
+			auto v = yamlInteger(s.value);
+			if (!v || *v < 1 || *v > 256)
+				fail(s, "must be an integer from 1 to 256, got " +
+						describeYaml(s.value));
+			config.check_runners = unsigned(*v);
+		} else if (k == "flush_interval") {
+			config.flush_interval = positive(s);
+		} else if (k == "log_level") {
+			config.log_level = logLevel(s);
+		} else if (k == "output") {
+			config.output = output(s);
+		} else if (k == "histogram_aggregates") {
+			config.histogram_aggregates.clear();
+			forEachItem(s, "must be a list of aggregates", [&](const Setting &item) {
+				auto v = yamlString(item.value);
+				if (!v || !oneOf(*v, aggregate_names))
+					fail(item, "must be one of " + listOf(aggregate_names) +
+							   ", got " + describeYaml(item.value));
+				config.histogram_aggregates.push_back(*v);
+			});
+		} else if (k == "histogram_percentiles") {
+			config.histogram_percentiles.clear();
+			forEachItem(s, "must be a list of numbers", [&](const Setting &item) {
+				auto v = yamlNumber(item.value);
+				if (!v || !(*v > 0 && *v < 1))
+					fail(item, "must be a number between 0 and 1 (both "
+						   "excluded), got " +
+							   describeYaml(item.value));
+				config.histogram_percentiles.push_back(*v);
+			});
+		} else if (k == "shutdown_grace") {
+			auto v = yamlNumber(s.value);
+			if (!v || !std::isfinite(*v) || *v < 0)
+				fail(s, "must be a number >= 0, got " + describeYaml(s.value));
+			config.shutdown_grace = *v;
+		} else {
+			warn(yamlLine(s.key), k, "unknown key, ignoring");
+		}
+	}
+
+	template <typename F>
+	void forEachItem(const Setting &s, const std::string &what, F &&f)
+	{
+		if (!s.value.IsSequence())
+			fail(s, what + ", got " + describeYaml(s.value));
+		std::size_t i = 0;
+		for (const YAML::Node &item : s.value) {
+			Setting is{item, item, s.field + "[" + std::to_string(i++) + "]"};
+			f(is);
+		}
+	}
+
+	std::string string(const Setting &s)
+	{
+		auto v = yamlString(s.value);
+		if (!v)
+			fail(s, "must be a string, got " + describeYaml(s.value));
+		return *v;
+	}
+
+	fs::path path(const Setting &s)
+	{
+		auto v = yamlString(s.value);
+		if (!v || v->empty())
+			fail(s, "must be a path, got " + describeYaml(s.value));
+		fs::path p(*v);
+		return p.is_absolute() ? p.lexically_normal() : (base_ / p).lexically_normal();
+	}
+
+	double positive(const Setting &s)
+	{
+		auto v = yamlNumber(s.value);
+		if (!v || !std::isfinite(*v) || *v <= 0)
+			fail(s, "must be a number > 0, got " + describeYaml(s.value));
+		return *v;
+	}
+
+	std::string logLevel(const Setting &s)
+	{
+		auto v = yamlString(s.value);
+		// "warn" because setLogLevel() and spdlog accept it too.
+		if (v && *v == "warn")
+			return "warning";
+		if (!v || !oneOf(*v, log_levels))
+			fail(s, "must be one of " + listOf(log_levels) + ", got " +
+					describeYaml(s.value));
+		return *v;
+	}
+
+	std::string outputType(const Setting &s)
+	{
+		auto v = yamlString(s.value);
+		if (!v || (*v != "json" && *v != "none"))
+			fail(s, "must be json or none, got " + describeYaml(s.value));
+		return *v;
+	}
+
+	OutputConfig output(const Setting &s)
+	{
+		OutputConfig out;
+		if (s.value.IsScalar()) {
+			out.type = outputType(s);
+			return out;
+		}
+		if (!s.value.IsMap())
+			fail(s, "must be json, none or a map with type and path, got " +
+					describeYaml(s.value));
+		std::set<std::string> seen;
+		for (const auto &entry : s.value) {
+			const std::string name = entry.first.IsScalar() ? entry.first.Scalar()
+									: describeYaml(entry.first);
+			Setting sub{entry.first, entry.second, s.field + "." + name};
+			if (!seen.insert(name).second)
+				fail(yamlLine(entry.first), sub.field, "duplicate key");
+			if (name == "type" && !sub.value.IsNull()) {
+				out.type = outputType(sub);
+			} else if (name == "path" && !sub.value.IsNull()) {
+				auto v = yamlString(sub.value);
+				if (v && *v == "-")
+					out.path = "-";
+				else
+					out.path = path(sub).string();
+			} else if (name != "type" && name != "path") {
+				warn(yamlLine(sub.key), sub.field, "unknown key, ignoring");
+			}
+		}
+		return out;
+	}
+
+	[[noreturn]] void fail(int line, const std::string &field, const std::string &what)
+	{
+		throw ConfigError(configMessage(file_, line, field, what));
+	}
+
+	[[noreturn]] void fail(const Setting &s, const std::string &what)
+	{
+		fail(s.line(), s.field, what);
+	}
+
+	void warn(int line, const std::string &field, const std::string &what)
+	{
+		if (warnings_)
+			warnings_->push_back(configMessage(file_, line, field, what));
+	}
+
+	const std::string &file_;
+	fs::path base_;
+	std::vector<std::string> *warnings_;
+};
+
+} // namespace
+
+AgentConfig parseAgentConfig(const std::string &yaml, const std::string &name,
+			     std::vector<std::string> *warnings)
+{
+	// Relative paths in the file mean "next to this file", whatever the
+	// agent's working directory is when it reads it.
+	std::error_code ec;
+	fs::path absolute = fs::absolute(fs::path(name), ec);
+	fs::path base = ec ? fs::path(name).parent_path() : absolute.parent_path();
+	YAML::Node root = parseYamlDocument(yaml, name);
+	return AgentConfigParser(name, base, warnings).parse(root);
+}
+
+AgentConfig loadAgentConfig(const std::filesystem::path &file, std::vector<std::string> *warnings)
+{
+	AgentConfig config = parseAgentConfig(readConfigFile(file), file.string(), warnings);
+	config.source = file;
+	return config;
+}
+
+} // namespace vigil

@@ -12,14 +12,14 @@ namespace vigil {
 
 struct OutputConfig {
 	std::string type = "json"; // "json" (JSON lines) or "none"
-	std::string path = "-"; // "-" = stdout
+	std::string path = "-";	   // "-" = stdout
 };
 
 struct AgentConfig {
-	std::filesystem::path source; // the file read, empty for defaults
+	std::filesystem::path source;			 // the file read, empty for defaults
 	std::vector<std::filesystem::path> plugins_dirs; // empty = built-in defaults
-	std::filesystem::path conf_dir; // empty = built-in default
-	std::string hostname; // empty = the machine's
+	std::filesystem::path conf_dir;			 // empty = built-in default
+	std::string hostname;				 // empty = the machine's
 	unsigned check_runners = 4;
 	double flush_interval = 15; // seconds, > 0
 	std::string log_level = "info";

@@ -20,12 +20,12 @@ struct InstanceConfig {
 	// instance map and init_config, so it is stable across restarts and
 	// different for different configurations.
 	std::string id;
-	std::string name; // the instance's `name`, may be empty
+	std::string name;			   // the instance's `name`, may be empty
 	std::chrono::milliseconds interval{15000}; // min_collection_interval
 	std::vector<std::string> tags;
-	std::optional<double> timeout; // seconds, if set
-	std::filesystem::path source; // the file it came from, empty for defaults
-	int line = 0; // line of the instance in that file
+	std::optional<double> timeout;			// seconds, if set
+	std::filesystem::path source;			// the file it came from, empty for defaults
+	int line = 0;					// line of the instance in that file
 	nlohmann::json data = nlohmann::json::object(); // the instance map as JSON
 	nlohmann::json init_config = nlohmann::json::object();
 };
