@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "scheduler_state.hpp"
+
+#include "logging.hpp"
+
+#include <cxxabi.h>
+
+#include <algorithm>
+#include <exception>
+#include <utility>
+
+namespace vigil::scheduler_detail {
+
+namespace {
+
+// With State::mutex held: a batch waiting on `entry` has one run fewer to
+// wait for.  Only wakes done_cv when a batch completes, so a 10,000-instance
+// runAllOnce() wakes its caller once, not 10,000 times.
+void releaseWaitersLocked(State &state, Entry &entry)
+{
+	bool completed = false;
+	for (auto &batch : entry.waiters)
+		completed |= --batch->remaining == 0;
+	entry.waiters.clear();
+	if (completed)
+		state.done_cv.notify_all();
+}
+
+// With State::mutex held: records a finished run of `entry` on worker `index`.
+void finishRunLocked(State &state, std::size_t index, Entry &entry, const RunOutcome &outcome,
+		     std::chrono::nanoseconds duration)
+{
+	entry.running = false;
+	entry.busy = false;
+	state.in_run[index] = 0;
+	--state.running;
+
+	++entry.runs;
+	entry.samples += outcome.samples;
+	entry.last_duration = duration;
+	entry.total_duration += duration;
+	if (outcome.status != RunStatus::Ok) {
+		++entry.errors;
+		if (outcome.status == RunStatus::Timeout)
+			++entry.timeouts;
+		entry.last_error = !outcome.error.empty()		  ? outcome.error
+				   : outcome.status == RunStatus::Timeout ? "timed out"
+									  : "failed";
+	}
+	releaseWaitersLocked(state, entry);
+	// stop() waits for the last run to end.
+	if (state.stopping && state.running == 0)
+		state.done_cv.notify_all();
+}
+
+RunOutcome failed(std::string message)
+{
+	RunOutcome outcome;
+	outcome.status = RunStatus::Error;
+	outcome.error = std::move(message);
+	return outcome;
+}
+
+} // namespace
+
+State::State(std::shared_ptr<Clock> c, unsigned worker_count)
+    : clock(std::move(c)), log(logger("scheduler")), in_run(worker_count, 0)
+{
+}
+
+void dispatchDueLocked(State &state, Clock::time_point now)
+{
+	if (state.stopping)
+		return;
+	std::size_t queued = 0;
+	while (!state.heap.empty() && state.heap.front().when <= now) {
+		std::pop_heap(state.heap.begin(), state.heap.end(), Later{});
+		Due due = state.heap.back();
+		state.heap.pop_back();
+		Entry &entry = *state.entries[due.index];
+
+		if (entry.busy) {
+			++entry.skips;
+			state.log->debug(
+				"'{}' is still running at its next run, skipping this tick",
+				entry.id);
+		} else {
+			entry.busy = true;
+			state.queue.push_back(&entry);
+			++queued;
+		}
+
+		// Next point on the instance's fixed grid (previous due + interval,
+		// not now + interval, so lateness never accumulates into drift).
+		// More than one interval behind: jump to the first grid point after
+		// now rather than run the missed ones back to back.
+		Clock::time_point next = due.when + entry.interval;
+		if (next <= now)
+			next = due.when + ((now - due.when) / entry.interval + 1) * entry.interval;
+		entry.next_run = next;
+		state.heap.push_back({next, due.index});
+		std::push_heap(state.heap.begin(), state.heap.end(), Later{});
+	}
+	if (queued > 0)
+		wakeWorkerLocked(state);
+}
+
+void wakeWorkerLocked(State &state)
+{
+	if (state.idle_workers > 0)
+		state.work_cv.notify_one();
+}
+
+void dropQueuedLocked(State &state)
+{
+	for (Entry *entry : state.queue) {
+		entry->busy = false;
+		releaseWaitersLocked(state, *entry);
+	}
+	state.queue.clear();
+}
+
+void workerLoop(std::shared_ptr<State> state, std::size_t index)
+{
+	State &s = *state;
+	std::unique_lock lock(s.mutex);
+	for (;;) {
+		while (!s.stopping && s.queue.empty()) {
+			++s.idle_workers;
+			s.work_cv.wait(lock);
+			--s.idle_workers;
+		}
+		if (s.stopping)
+			return;
+		Entry &entry = *s.queue.front();
+		s.queue.pop_front();
+		if (!s.queue.empty())
+			wakeWorkerLocked(s); // pass the wake-up on (see wakeWorkerLocked)
+		entry.running = true;
+		s.in_run[index] = 1;
+		++s.running;
+		lock.unlock();
+
+		// The check runs without the lock; `entry.instance` is immutable.
+		const Clock::time_point start = s.clock->now();
+		RunOutcome outcome;
+		try {
+			outcome = entry.instance->run();
+		} catch (abi::__forced_unwind &) {
+			// pthread_exit()/cancellation (e.g. a thread re-entering a
+			// finalized Python): must propagate or the process aborts.
+			// Record it, so the instance is not stuck "running", and let
+			// the thread end; the pool has one worker fewer.
+			lock.lock();
+			finishRunLocked(s, index, entry,
+					failed("worker thread exited during the run"),
+					s.clock->now() - start);
+			throw;
+		} catch (const std::exception &e) {
+			outcome = failed(e.what());
+		} catch (...) {
+			outcome = failed("unknown exception");
+		}
+		const Clock::time_point end = s.clock->now();
+
+		lock.lock();
+		finishRunLocked(s, index, entry, outcome, end - start);
+	}
+}
+
+void timerLoop(std::shared_ptr<State> state)
+{
+	State &s = *state;
+	std::unique_lock lock(s.mutex);
+	while (!s.stopping) {
+		const Clock::time_point now = s.clock->now();
+		if (!s.heap.empty() && s.heap.front().when <= now) {
+			dispatchDueLocked(s, now);
+			continue;
+		}
+		// Nothing due: sleep until the earliest due time, rounded up to
+		// kTimerResolution.  add() notifies when it puts an earlier one at
+		// the front, stop() when stopping.  With no instance, a long finite
+		// wait avoids time_point overflow.
+		Clock::time_point deadline = now + std::chrono::hours(1);
+		if (!s.heap.empty()) {
+			deadline = s.heap.front().when;
+			const auto past_tick = deadline.time_since_epoch() % kTimerResolution;
+			if (past_tick != Clock::duration::zero())
+				deadline += kTimerResolution - past_tick;
+		}
+		s.clock->waitUntil(s.timer_cv, lock, deadline);
+	}
+}
+
+} // namespace vigil::scheduler_detail
