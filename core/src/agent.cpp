@@ -1,1 +1,127 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "agent.hpp"
+
+#include "check_instances.hpp"
+#include "json_lines_output.hpp"
+#include "logging.hpp"
+#include "run_context.hpp"
+
+#include <fmt/format.h>
+
+#include <csignal>
+#include <ctime>
+#include <optional>
+
+namespace vigil {
+
+namespace {
+
+sigset_t terminationSignals()
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	return set;
+}
+
+AggregatorOptions aggregatorOptions(const AgentConfig &config)
+{
+	AggregatorOptions options;
+	options.histogram_aggregates = config.histogram_aggregates;
+	options.histogram_percentiles = config.histogram_percentiles;
+	options.default_hostname = config.hostname;
+	return options;
+}
+
+// Waits up to `seconds` for a termination signal; returns it, or 0.
+int waitForSignal(double seconds)
+{
+	sigset_t set = terminationSignals();
+	if (seconds < 0)
+		seconds = 0;
+	timespec timeout{static_cast<time_t>(seconds),
+			 static_cast<long>((seconds - static_cast<time_t>(seconds)) * 1e9)};
+	int sig = sigtimedwait(&set, nullptr, &timeout);
+	return sig > 0 ? sig : 0;
+}
+
+} // namespace
+
+void blockTerminationSignals()
+{
+	sigset_t set = terminationSignals();
+	pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+Agent::Agent(AgentSettings settings) : settings_(std::move(settings))
+{
+}
+
+int Agent::run(const RunOptions &options)
+{
+	auto log = logger("agent");
+	const AgentConfig &config = settings_.config;
+
+	CheckCatalog catalog = CheckCatalog::load(config.plugins_dirs, catalogOptions());
+	Aggregator aggregator(aggregatorOptions(config));
+	std::vector<ConfiguredCheck> checks = configureAll(catalog, config.conf_dir, aggregator);
+
+	std::optional<JsonLinesOutput> output;
+	if (config.output.type == "json")
+		output.emplace(config.output);
+	auto emit = [&](double now) {
+		FlushResult flushed = aggregator.flush(now);
+		if (output)
+			output->write(flushed);
+	};
+
+	Scheduler scheduler({config.check_runners}, std::make_shared<SteadyClock>());
+	size_t instances = 0;
+	for (ConfiguredCheck &check : checks)
+		for (auto &instance : check.instances) {
+			scheduler.add(instance);
+			++instances;
+		}
+	log->info("{} checks, {} instances, {} runners", checks.size(), instances,
+		  config.check_runners);
+
+	if (options.once) {
+		scheduler.startWorkers();
+		scheduler.runAllOnce();
+		scheduler.stop(std::chrono::milliseconds(0));
+		emit(wallClockSeconds());
+		return 0;
+	}
+
+	scheduler.start();
+	double next_flush = wallClockSeconds() + config.flush_interval;
+	int sig = 0;
+	while (!(sig = waitForSignal(next_flush - wallClockSeconds()))) {
+		double now = wallClockSeconds();
+		if (now < next_flush)
+			continue;
+		emit(now);
+		// Stay on the flush grid; after a long stall, restart it from now.
+		next_flush += config.flush_interval;
+		if (next_flush < now)
+			next_flush = now + config.flush_interval;
+	}
+
+	log->info("received {}, stopping (grace {} s)", strsignal(sig), config.shutdown_grace);
+	auto grace = std::chrono::milliseconds(static_cast<long>(config.shutdown_grace * 1000));
+	bool clean = scheduler.stop(grace);
+	emit(wallClockSeconds());
+	if (!clean) {
+		// A check is stuck inside plugin code: running destructors (and
+		// unloading anything) under it could crash, so leave without them.
+		log->warn("checks still running after {} s, exiting without waiting for them",
+			  config.shutdown_grace);
+		std::fflush(nullptr);
+		std::_Exit(0);
+	}
+	return 0;
+}
+
+} // namespace vigil

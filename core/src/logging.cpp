@@ -43,8 +43,9 @@ void setLogLevel(const std::string &level)
 	auto parsed = spdlog::level::from_str(name);
 	// from_str() maps anything unknown to "off"; only "off" itself may.
 	if (parsed == spdlog::level::off && name != "off")
-		throw std::invalid_argument("unknown log level '" + level +
-					    "' (trace, debug, info, warning, error, critical, off)");
+		throw std::invalid_argument(
+			"unknown log level '" + level +
+			"' (trace, debug, info, warning, error, critical, off)");
 	LogState &s = state();
 	std::lock_guard guard(s.lock);
 	s.level = parsed;

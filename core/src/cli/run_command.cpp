@@ -1,1 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "agent.hpp"
+#include "commands.hpp"
+
+namespace vigil::cli {
+
+int runCommand(const CliOverrides &overrides, const RunCommandOptions &options)
+{
+	// Before any thread exists, so every thread inherits the mask and the
+	// agent's own thread is the only one that sees the signals.
+	blockTerminationSignals();
+	AgentSettings settings = resolveSettings(overrides);
+	if (!options.output.empty())
+		settings.config.output.type = options.output;
+	Agent agent(std::move(settings));
+	return agent.run({options.once});
+}
+
+} // namespace vigil::cli

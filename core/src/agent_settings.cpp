@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "agent_settings.hpp"
+
+#include "build_config.hpp"
+#include "default_paths.hpp"
+#include "logging.hpp"
+
+#include <unistd.h>
+
+#include <climits>
+
+namespace vigil {
+
+namespace fs = std::filesystem;
+
+std::string machineHostname()
+{
+	char name[HOST_NAME_MAX + 1] = {};
+	if (gethostname(name, sizeof(name) - 1) != 0 || !name[0])
+		return "localhost";
+	return name;
+}
+
+AgentSettings resolveSettings(const CliOverrides &cli)
+{
+	// The level from the command line applies before the config is read, so
+	// `--log-level debug` also shows how the config file was found.
+	if (!cli.log_level.empty())
+		setLogLevel(cli.log_level);
+
+	DefaultPaths defaults = defaultPaths();
+	AgentSettings settings;
+	settings.build_tree = defaults.build_tree;
+
+	std::error_code ec;
+	fs::path file = cli.config_file;
+	if (file.empty() && !defaults.agent_config.empty() && fs::exists(defaults.agent_config, ec))
+		file = defaults.agent_config;
+	if (!file.empty()) {
+		if (!fs::exists(file, ec))
+			throw ConfigError("config file '" + file.string() + "' does not exist");
+		settings.config = loadAgentConfig(file, &settings.warnings);
+	}
+
+	AgentConfig &c = settings.config;
+	if (!cli.plugins_dirs.empty())
+		c.plugins_dirs = cli.plugins_dirs;
+	else if (c.plugins_dirs.empty())
+		c.plugins_dirs = defaults.plugins_dirs;
+	if (!cli.conf_dir.empty())
+		c.conf_dir = cli.conf_dir;
+	else if (c.conf_dir.empty())
+		c.conf_dir = defaults.conf_dir;
+	if (c.hostname.empty())
+		c.hostname = machineHostname();
+
+	if (!cli.log_level.empty())
+		c.log_level = cli.log_level;
+	setLogLevel(c.log_level);
+
+	auto log = logger("config");
+	for (const std::string &w : settings.warnings)
+		log->warn("{}", w);
+	log->debug("config file: {}", file.empty() ? "(none)" : file.string());
+	for (const fs::path &dir : c.plugins_dirs)
+		log->debug("plugin folder: '{}'", dir.string());
+	log->debug("conf.d: '{}'", c.conf_dir.string());
+	return settings;
+}
+
+CatalogOptions catalogOptions()
+{
+	CatalogOptions options;
+#if !VIGIL_PYTHON_ENABLED
+	options.python_unavailable_reason = "built without Python support";
+#endif
+	return options;
+}
+
+} // namespace vigil

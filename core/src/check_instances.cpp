@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "check_instances.hpp"
+
+#include "logging.hpp"
+#include "native_check_instance.hpp"
+
+namespace vigil {
+
+ConfiguredCheck configureCheck(const CatalogEntry &entry, const std::filesystem::path &conf_dir,
+			       Aggregator &aggregator)
+{
+	ConfiguredCheck check;
+	check.entry = &entry;
+	check.config = loadCheckConfig(conf_dir, entry.name);
+	auto log = logger("config");
+	for (const std::string &error : check.config.errors)
+		log->error("check '{}': {}, skipping", entry.name, error);
+	if (check.config.instances.empty() && !check.config.errors.empty())
+		log->error("check '{}': no valid instance, not scheduled", entry.name);
+
+	if (entry.state != CheckState::Ok || !entry.native)
+		return check;
+	for (const InstanceConfig &instance : check.config.instances)
+		check.instances.push_back(
+			std::make_shared<NativeCheckInstance>(*entry.native, instance, aggregator));
+	return check;
+}
+
+std::vector<ConfiguredCheck> configureAll(const CheckCatalog &catalog,
+					  const std::filesystem::path &conf_dir,
+					  Aggregator &aggregator)
+{
+	std::vector<ConfiguredCheck> checks;
+	for (const CatalogEntry &entry : catalog.entries())
+		if (entry.state == CheckState::Ok)
+			checks.push_back(configureCheck(entry, conf_dir, aggregator));
+	return checks;
+}
+
+} // namespace vigil

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+// The `vigil` subcommands.  Each returns the process exit status; each
+// throws ConfigError / std::exception for main() to report.
+#pragma once
+
+#include "agent_settings.hpp"
+
+#include <string>
+
+namespace vigil::cli {
+
+int versionCommand(bool json);
+
+int listCommand(const CliOverrides &overrides, bool json);
+
+struct CheckCommandOptions {
+	std::string name;
+	bool json = false;
+	unsigned times = 1;
+	double pause = 0; // seconds between runs
+};
+int checkCommand(const CliOverrides &overrides, const CheckCommandOptions &options);
+
+struct RunCommandOptions {
+	bool once = false;
+	std::string output; // empty = from vigil.yaml
+};
+int runCommand(const CliOverrides &overrides, const RunCommandOptions &options);
+
+} // namespace vigil::cli

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: Apache-2.0
+// The vigil_host table: C entry points a check calls, each a noexcept
+// trampoline into RunContext.  Nothing may throw across the C boundary, so
+// every trampoline swallows (and logs) what the core throws.
+#include "logging.hpp"
+#include "run_context.hpp"
+
+namespace vigil {
+
+namespace {
+
+template <class F>
+auto guarded(const char *what, F &&f) noexcept -> decltype(f())
+{
+	try {
+		return f();
+	} catch (const std::exception &e) {
+		logger("check")->error("host service {} failed: {}", what, e.what());
+	} catch (...) {
+		logger("check")->error("host service {} failed", what);
+	}
+	if constexpr (!std::is_void_v<decltype(f())>)
+		return {};
+}
+
+const nlohmann::json *lookup(vigil_context *ctx, vigil_config_scope scope, const char *key)
+{
+	if (!ctx || !key)
+		return nullptr;
+	const nlohmann::json &obj = RunContext::from(ctx).configScope(scope);
+	if (!obj.is_object())
+		return nullptr;
+	auto it = obj.find(key);
+	return it == obj.end() ? nullptr : &*it;
+}
+
+void submitMetric(vigil_context *ctx, vigil_metric_type type, const char *name, double value,
+		  const char *const *tags, size_t tag_count, const char *hostname)
+{
+	guarded("submit_metric", [&] {
+		RunContext::from(ctx).submitMetric(type, name, value, tags, tag_count, hostname);
+	});
+}
+
+void submitServiceCheck(vigil_context *ctx, const char *name, vigil_service_status status,
+			const char *const *tags, size_t tag_count, const char *hostname,
+			const char *message)
+{
+	guarded("submit_service_check", [&] {
+		RunContext::from(ctx).submitServiceCheck(name, status, tags, tag_count, hostname,
+							 message);
+	});
+}
+
+void submitEvent(vigil_context *ctx, const vigil_event *event)
+{
+	guarded("submit_event", [&] { RunContext::from(ctx).submitEvent(event); });
+}
+
+void warning(vigil_context *ctx, const char *message)
+{
+	guarded("warning", [&] { RunContext::from(ctx).warning(message ? message : ""); });
+}
+
+void log(vigil_context *ctx, vigil_log_level level, const char *message)
+{
+	guarded("log", [&] { RunContext::from(ctx).log(level, message); });
+}
+
+void setError(vigil_context *ctx, const char *message)
+{
+	guarded("set_error", [&] { RunContext::from(ctx).setError(message); });
+}
+
+const char *configString(vigil_context *ctx, vigil_config_scope scope, const char *key,
+			 const char *fallback)
+{
+	return guarded("config_string", [&]() -> const char * {
+		const nlohmann::json *v = lookup(ctx, scope, key);
+		if (!v || !v->is_string())
+			return fallback;
+		return v->get_ref<const std::string &>().c_str();
+	});
+}
+
+double configNumber(vigil_context *ctx, vigil_config_scope scope, const char *key, double fallback)
+{
+	return guarded("config_number", [&] {
+		const nlohmann::json *v = lookup(ctx, scope, key);
+		return v && v->is_number() ? v->get<double>() : fallback;
+	});
+}
+
+int configBool(vigil_context *ctx, vigil_config_scope scope, const char *key, int fallback)
+{
+	return guarded("config_bool", [&] {
+		const nlohmann::json *v = lookup(ctx, scope, key);
+		return v && v->is_boolean() ? static_cast<int>(v->get<bool>()) : fallback;
+	});
+}
+
+size_t configListSize(vigil_context *ctx, vigil_config_scope scope, const char *key)
+{
+	return guarded("config_list_size", [&]() -> size_t {
+		const nlohmann::json *v = lookup(ctx, scope, key);
+		return v && v->is_array() ? v->size() : 0;
+	});
+}
+
+const char *configListItem(vigil_context *ctx, vigil_config_scope scope, const char *key,
+			   size_t index)
+{
+	return guarded("config_list_item", [&]() -> const char * {
+		const nlohmann::json *v = lookup(ctx, scope, key);
+		if (!v || !v->is_array() || index >= v->size() || !(*v)[index].is_string())
+			return nullptr;
+		return (*v)[index].get_ref<const std::string &>().c_str();
+	});
+}
+
+const char *configJson(vigil_context *ctx, vigil_config_scope scope)
+{
+	return guarded("config_json", [&]() -> const char * {
+		return ctx ? RunContext::from(ctx).configJson(scope).c_str() : "{}";
+	});
+}
+
+const vigil_host host_table = {
+	VIGIL_ABI_VERSION,
+	sizeof(vigil_host),
+	submitMetric,
+	submitServiceCheck,
+	submitEvent,
+	warning,
+	log,
+	setError,
+	configString,
+	configNumber,
+	configBool,
+	configListSize,
+	configListItem,
+	configJson,
+};
+
+} // namespace
+
+const vigil_host *hostServices()
+{
+	return &host_table;
+}
+
+} // namespace vigil

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+// JsonLinesOutput: one JSON object per line per flushed series, service check
+// or event, to stdout or a file.  Logs go to stderr, so stdout stays parseable.
+#pragma once
+
+#include "agent_config.hpp"
+#include "metric.hpp"
+
+#include <cstdio>
+
+namespace vigil {
+
+class JsonLinesOutput {
+public:
+	// Throws std::runtime_error if the file cannot be opened.
+	explicit JsonLinesOutput(const OutputConfig &config);
+	~JsonLinesOutput();
+	JsonLinesOutput(const JsonLinesOutput &) = delete;
+	JsonLinesOutput &operator=(const JsonLinesOutput &) = delete;
+
+	// Writes and flushes one batch; a write error is logged, not thrown, so a
+	// full disk never stops the checks.
+	void write(const FlushResult &flush);
+
+private:
+	std::FILE *file_;
+	bool owned_;
+};
+
+} // namespace vigil
