@@ -137,10 +137,16 @@ struct Aggregator::Impl {
 	aggregation::ContextTable contexts;
 	std::vector<ServiceCheck> service_checks;
 	std::vector<Event> events;
+	size_t dropped_items = 0; // over max_pending_items since the last flush
 	bool flushed = false;
 	double last_flush = 0;
 	bool sampled = false;
 	double first_sample = 0;
+
+	bool pendingFull() const
+	{
+		return service_checks.size() + events.size() >= options.max_pending_items;
+	}
 };
 
 Aggregator::Aggregator(AggregatorOptions options)
@@ -182,6 +188,10 @@ void Aggregator::addServiceCheck(ServiceCheck check)
 		check.host = impl_->options.default_hostname;
 	sortUnique(check.tags);
 	std::lock_guard lock(impl_->mutex);
+	if (impl_->pendingFull()) {
+		++impl_->dropped_items;
+		return;
+	}
 	impl_->service_checks.push_back(std::move(check));
 }
 
@@ -191,6 +201,10 @@ void Aggregator::addEvent(Event event)
 		event.host = impl_->options.default_hostname;
 	sortUnique(event.tags);
 	std::lock_guard lock(impl_->mutex);
+	if (impl_->pendingFull()) {
+		++impl_->dropped_items;
+		return;
+	}
 	impl_->events.push_back(std::move(event));
 }
 
@@ -225,6 +239,13 @@ FlushResult Aggregator::flush(double now)
 		impl_->contexts.filter(keep, expired);
 		result.service_checks.swap(impl_->service_checks);
 		result.events.swap(impl_->events);
+		if (impl_->dropped_items) {
+			logger("aggregator")
+				->warn("dropped {} service checks and events since the last flush: "
+				       "more than {} pending",
+				       impl_->dropped_items, impl_->options.max_pending_items);
+			impl_->dropped_items = 0;
+		}
 		impl_->flushed = true;
 		impl_->last_flush = now;
 	}

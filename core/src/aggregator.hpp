@@ -23,6 +23,9 @@ struct AggregatorOptions {
 	// A context with no sample for this long is forgotten (rate and
 	// monotonic_count baselines included).
 	double context_expiry_seconds = 300;
+	// Service checks plus events kept between two flushes; past it new ones
+	// are dropped and counted (a flood must not grow memory without bound).
+	size_t max_pending_items = 10000;
 };
 
 // Thread-safe: any number of check runs submit while one flusher flushes.

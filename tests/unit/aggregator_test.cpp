@@ -391,6 +391,28 @@ TEST(AggregatorTest, ServiceChecksAndEventsAreReturnedOnce)
 	EXPECT_TRUE(r.events.empty());
 }
 
+TEST(AggregatorTest, PendingServiceChecksAndEventsAreBounded)
+{
+	AggregatorOptions options = defaultOptions();
+	options.max_pending_items = 3;
+	Aggregator a(options);
+	ServiceCheck sc;
+	sc.name = "svc.up";
+	for (int i = 0; i < 5; ++i)
+		a.addServiceCheck(sc);
+	Event ev;
+	ev.title = "flood";
+	a.addEvent(ev);
+
+	auto r = a.flush(110);
+	EXPECT_EQ(r.service_checks.size(), 3u);
+	EXPECT_TRUE(r.events.empty());
+
+	// The bound is per flush interval: room again after a flush.
+	a.addEvent(ev);
+	EXPECT_EQ(a.flush(120).events.size(), 1u);
+}
+
 TEST(AggregatorTest, SeriesAreSortedByNameThenTagsThenHost)
 {
 	Aggregator a(defaultOptions());
