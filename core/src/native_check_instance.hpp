@@ -22,6 +22,8 @@ public:
 	const std::string &id() const override { return config_.id; }
 	std::chrono::milliseconds interval() const override { return config_.interval; }
 	const InstanceConfig &config() const { return config_; }
+	// Source of submission timestamps (tests: exact rates from snapshots).
+	void setClock(double (*clock)()) { context_.clock = clock; }
 
 	// The plugin's create() runs on the first run, on a worker thread, so a
 	// slow constructor never delays start-up; if it fails, that run is the

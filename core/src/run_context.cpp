@@ -97,7 +97,7 @@ void RunContext::submitMetric(int type, const char *name, double value, const ch
 		return;
 	aggregator_.addSample(static_cast<MetricType>(type), n, value, tag_views_,
 			      hostname ? std::string_view(hostname) : std::string_view(),
-			      wallClockSeconds());
+			      instance_.clock());
 	++samples_;
 }
 
@@ -121,7 +121,7 @@ void RunContext::submitServiceCheck(const char *name, int status, const char *co
 	sc.tags.assign(tag_views_.begin(), tag_views_.end());
 	sc.host = hostname ? hostname : "";
 	sc.message = message ? message : "";
-	sc.timestamp = wallClockSeconds();
+	sc.timestamp = instance_.clock();
 	aggregator_.addServiceCheck(std::move(sc));
 }
 
@@ -144,7 +144,7 @@ void RunContext::submitEvent(const vigil_event *event)
 	Event e;
 	e.title = str(event->title, "");
 	e.text = str(event->text, "");
-	e.timestamp = event->timestamp ? static_cast<double>(event->timestamp) : wallClockSeconds();
+	e.timestamp = event->timestamp ? static_cast<double>(event->timestamp) : instance_.clock();
 	e.priority = str(event->priority, "normal");
 	e.alert_type = str(event->alert_type, "info");
 	e.aggregation_key = str(event->aggregation_key, "");

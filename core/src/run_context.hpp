@@ -31,6 +31,9 @@ struct SubmissionLimits {
 	size_t max_warnings = 50; // per call; the rest are counted, not kept
 };
 
+// Current wall-clock time in seconds since the epoch.
+double wallClockSeconds();
+
 // Per-instance state that outlives a single call: the instance's config and
 // the JSON text handed out by config_json() (which must stay valid as long as
 // the instance does).
@@ -39,6 +42,8 @@ struct InstanceContext {
 	const InstanceConfig *config = nullptr;
 	std::string instance_json;
 	std::string init_json;
+	// Timestamps of submissions; tests replace it to get exact rates.
+	double (*clock)() = wallClockSeconds;
 };
 
 class RunContext {
@@ -82,8 +87,5 @@ private:
 
 // The host services table handed to every native check.
 const vigil_host *hostServices();
-
-// Current wall-clock time in seconds since the epoch.
-double wallClockSeconds();
 
 } // namespace vigil
