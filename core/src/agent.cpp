@@ -53,6 +53,9 @@ void blockTerminationSignals()
 {
 	sigset_t set = terminationSignals();
 	pthread_sigmask(SIG_BLOCK, &set, nullptr);
+	// A reader that goes away (`vigil run | head`) must cost a logged write
+	// error, not the whole agent.
+	std::signal(SIGPIPE, SIG_IGN);
 }
 
 Agent::Agent(AgentSettings settings) : settings_(std::move(settings))

@@ -29,7 +29,8 @@ private:
 };
 
 // Blocks SIGINT, SIGTERM and SIGHUP in the calling thread (and so in every
-// thread it starts afterwards).  Call before any thread is created.
+// thread it starts afterwards) and ignores SIGPIPE.  Call before any thread
+// is created.
 void blockTerminationSignals();
 
 } // namespace vigil

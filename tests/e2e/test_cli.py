@@ -166,6 +166,16 @@ class RunOnceTest(Workspace):
         self.assertTrue([l for l in lines if l["kind"] == "service_check"])
         self.assertIn("[agent]", proc.stderr)
 
+    def test_reader_gone_is_not_fatal(self):
+        # `vigil run | head`: the reader closes before the agent writes.
+        self.add_plugin(EXAMPLE_SO)
+        proc = subprocess.Popen(WRAPPER + [VIGIL, "run", "--once", *self.folders()],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc.stdout.close()
+        err = proc.stderr.read()
+        self.assertEqual(proc.wait(timeout=60), 0, err)
+        self.assertIn("write failed", err)
+
     def test_no_plugins_is_not_an_error(self):
         proc = vigil("run", "--once", *self.folders(), check=True)
         self.assertEqual(proc.stdout, "")
