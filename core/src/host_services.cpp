@@ -125,6 +125,13 @@ const char *configJson(vigil_context *ctx, vigil_config_scope scope)
 	});
 }
 
+const char *instanceId(vigil_context *ctx)
+{
+	return guarded("instance_id", [&]() -> const char * {
+		return ctx ? RunContext::from(ctx).instanceId().c_str() : "";
+	});
+}
+
 const vigil_host host_table = {
 	VIGIL_ABI_VERSION,
 	sizeof(vigil_host),
@@ -140,6 +147,7 @@ const vigil_host host_table = {
 	configListSize,
 	configListItem,
 	configJson,
+	instanceId,
 };
 
 } // namespace

@@ -39,7 +39,10 @@ RunOutcome NativeCheckInstance::run()
 	vigil_result result = d->run(instance_, hostServices(), ctx.handle());
 	outcome.samples = ctx.samples();
 	outcome.warnings = ctx.takeWarnings();
-	if (result != VIGIL_OK) {
+	if (result == VIGIL_TIMEOUT) {
+		outcome.status = RunStatus::Timeout;
+		outcome.error = ctx.error().empty() ? "run() timed out" : ctx.error();
+	} else if (result != VIGIL_OK) {
 		outcome.status = RunStatus::Error;
 		outcome.error =
 			ctx.error().empty() ? "run() failed without a message" : ctx.error();

@@ -178,6 +178,12 @@ const nlohmann::json &RunContext::configScope(vigil_config_scope scope) const
 	return scope == VIGIL_CONFIG_INIT ? instance_.config->init_config : instance_.config->data;
 }
 
+const std::string &RunContext::instanceId() const
+{
+	static const std::string none;
+	return instance_.config ? instance_.config->id : none;
+}
+
 const std::string &RunContext::configJson(vigil_config_scope scope)
 {
 	std::string &cache =

@@ -65,6 +65,7 @@ public:
 
 	const nlohmann::json &configScope(vigil_config_scope scope) const;
 	const std::string &configJson(vigil_config_scope scope);
+	const std::string &instanceId() const;
 
 	uint64_t samples() const { return samples_; }
 	const std::string &error() const { return error_; }

@@ -40,7 +40,8 @@ static_assert(offsetof(vigil_host, config_bool) == 72);
 static_assert(offsetof(vigil_host, config_list_size) == 80);
 static_assert(offsetof(vigil_host, config_list_item) == 88);
 static_assert(offsetof(vigil_host, config_json) == 96);
-static_assert(sizeof(vigil_host) == 104);
+static_assert(offsetof(vigil_host, instance_id) == 104);
+static_assert(sizeof(vigil_host) == 112);
 
 static_assert(offsetof(vigil_event, struct_size) == 0);
 static_assert(offsetof(vigil_event, title) == 8);

@@ -159,6 +159,7 @@ TEST_F(SenderTest, ConfigLookupsReturnValuesOrFallbacks)
 	EXPECT_STREQ(host->config_string(c, VIGIL_CONFIG_INIT, "shared", ""), "yes");
 	EXPECT_STREQ(host->config_json(c, VIGIL_CONFIG_INIT), R"({"shared":"yes"})");
 	EXPECT_EQ(host->config_string(c, VIGIL_CONFIG_INSTANCE, nullptr, nullptr), nullptr);
+	EXPECT_STREQ(host->instance_id(c), "demo:default:0000000000000000");
 }
 
 TEST_F(SenderTest, SetErrorKeepsTheLastMessage)

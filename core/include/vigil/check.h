@@ -67,6 +67,9 @@ typedef enum vigil_log_level {
 typedef enum vigil_result {
 	VIGIL_OK = 0,
 	VIGIL_ERROR = 1,
+	/* The run was interrupted for overrunning its timeout (set_error says
+	 * more).  A host that predates it treats it as VIGIL_ERROR. */
+	VIGIL_TIMEOUT = 2,
 } vigil_result;
 
 /* Which part of a check's YAML a config lookup reads. */
@@ -136,6 +139,10 @@ typedef struct vigil_host {
 					const char *key, size_t index);
 	/* The whole scope as JSON text, for checks with structured options. */
 	const char *(*config_json)(vigil_context *ctx, vigil_config_scope scope);
+
+	/* The instance's stable id ("NAME:instance-name:hash"), "" outside an
+	 * instance. */
+	const char *(*instance_id)(vigil_context *ctx);
 } vigil_host;
 
 /*
