@@ -3,7 +3,7 @@
 // through the Scheduler's worker pool (queue, wake, run, stats).  The plugin
 // is an empty check, so what is measured is the agent's overhead per run.
 #include "aggregator.hpp"
-#include "native_check_instance.hpp"
+#include "check_instance.hpp"
 #include "plugin_loader.hpp"
 #include "scheduler.hpp"
 
@@ -33,7 +33,7 @@ InstanceConfig instanceConfig(int i)
 void BM_NativeRunDirect(benchmark::State &state)
 {
 	Aggregator aggregator({});
-	NativeCheckInstance instance(emptyPlugin(), instanceConfig(0), aggregator);
+	CheckInstance instance(emptyPlugin(), instanceConfig(0), aggregator);
 	for (auto _ : state)
 		benchmark::DoNotOptimize(instance.run());
 	state.SetItemsProcessed(state.iterations());
@@ -49,8 +49,8 @@ void BM_NativeRunThroughPool(benchmark::State &state)
 	Scheduler scheduler({static_cast<unsigned>(state.range(1))},
 			    std::make_shared<SteadyClock>());
 	for (int i = 0; i < count; ++i)
-		scheduler.add(std::make_shared<NativeCheckInstance>(emptyPlugin(),
-								    instanceConfig(i), aggregator));
+		scheduler.add(std::make_shared<CheckInstance>(emptyPlugin(), instanceConfig(i),
+							      aggregator));
 	scheduler.startWorkers();
 	for (auto _ : state)
 		scheduler.runAllOnce();

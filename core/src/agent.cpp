@@ -67,7 +67,7 @@ int Agent::run(const RunOptions &options)
 	auto log = logger("agent");
 	const AgentConfig &config = settings_.config;
 
-	CheckCatalog catalog = CheckCatalog::load(config.plugins_dirs, catalogOptions());
+	CheckCatalog catalog = CheckCatalog::load(config.plugins_dirs, catalogOptions(settings_));
 	Aggregator aggregator(aggregatorOptions(config));
 	std::vector<ConfiguredCheck> checks = configureAll(catalog, config.conf_dir, aggregator);
 

@@ -8,6 +8,9 @@
 #include <unistd.h>
 
 #include <climits>
+#include <cstdlib>
+
+#include <nlohmann/json.hpp>
 
 namespace vigil {
 
@@ -31,6 +34,11 @@ AgentSettings resolveSettings(const CliOverrides &cli)
 	DefaultPaths defaults = defaultPaths();
 	AgentSettings settings;
 	settings.build_tree = defaults.build_tree;
+	settings.python_host = defaults.python_host;
+	settings.state_dir = defaults.state_dir;
+	// Tests and packagers point at another provider without a config file.
+	if (const char *env = std::getenv("VIGIL_PYTHON_HOST"); env && *env)
+		settings.python_host = env;
 
 	std::error_code ec;
 	fs::path file = cli.config_file;
@@ -68,11 +76,30 @@ AgentSettings resolveSettings(const CliOverrides &cli)
 	return settings;
 }
 
-CatalogOptions catalogOptions()
+CatalogOptions catalogOptions(const AgentSettings &settings)
 {
 	CatalogOptions options;
 #if !VIGIL_PYTHON_ENABLED
+	(void)settings;
 	options.python_unavailable_reason = "built without Python support";
+#else
+	nlohmann::json provider_options = {
+		{"agent_version", VIGIL_VERSION},
+		{"hostname", settings.config.hostname},
+		{"state_dir", settings.state_dir.string()},
+		{"default_timeout", 0},
+		{"agent_config", {{"hostname", settings.config.hostname}}},
+	};
+	nlohmann::json dirs = nlohmann::json::array();
+	for (const fs::path &dir : settings.config.plugins_dirs)
+		dirs.push_back(dir.string());
+	provider_options["plugin_dirs"] = dirs;
+	options.python_provider = [path = settings.python_host, json = provider_options.dump()]() {
+		std::error_code ec;
+		if (!fs::exists(path, ec))
+			throw PluginError("'" + path.string() + "' not found");
+		return CheckProvider::open(path, json);
+	};
 #endif
 	return options;
 }

@@ -24,6 +24,8 @@ struct CliOverrides {
 struct AgentSettings {
 	AgentConfig config; // plugins_dirs, conf_dir and hostname filled in
 	bool build_tree = false;
+	std::filesystem::path python_host; // where the Python provider is
+	std::filesystem::path state_dir;
 	std::vector<std::string> warnings;
 };
 
@@ -31,8 +33,9 @@ struct AgentSettings {
 // (bad log level).  Also applies the log level.
 AgentSettings resolveSettings(const CliOverrides &cli);
 
-// How this build treats .py files.
-CatalogOptions catalogOptions();
+// How this build treats .py files: skipped in the lite build, else run by
+// the python_host provider, opened on first use.
+CatalogOptions catalogOptions(const AgentSettings &settings);
 
 // The machine's host name, or "localhost" if it has none.
 std::string machineHostname();

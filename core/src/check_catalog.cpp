@@ -10,7 +10,12 @@ namespace vigil {
 
 namespace {
 
-constexpr const char *kNoPythonProvider = "python support not installed: no python provider loaded";
+// The Python provider as the first .py file found it: opened, or why not.
+struct PythonProviderState {
+	bool tried = false;
+	std::shared_ptr<CheckProvider> provider;
+	std::string unavailable;
+};
 
 CatalogEntry rejected(const PluginFile &file, CheckState state, std::string reason)
 {
@@ -34,6 +39,7 @@ CatalogEntry loadNative(const PluginFile &file)
 		entry.version = plugin.version;
 		entry.description = plugin.description;
 		entry.state = CheckState::Ok;
+		entry.binding = nativeBinding(plugin);
 		entry.native = std::move(plugin);
 		return entry;
 	} catch (const PluginError &e) {
@@ -44,12 +50,39 @@ CatalogEntry loadNative(const PluginFile &file)
 	}
 }
 
-CatalogEntry loadPython(const PluginFile &file, const CatalogOptions &options)
+CatalogEntry loadPython(const PluginFile &file, const CatalogOptions &options,
+			PythonProviderState &python)
 {
 	if (!options.python_unavailable_reason.empty())
 		return rejected(file, CheckState::Skipped, options.python_unavailable_reason);
-	// Until a provider (python_host) claims .py files, they cannot run here.
-	return rejected(file, CheckState::Error, kNoPythonProvider);
+	if (!python.tried) {
+		python.tried = true;
+		try {
+			if (!options.python_provider)
+				throw PluginError("no python provider configured");
+			python.provider = options.python_provider();
+		} catch (const std::exception &e) {
+			// Not logged here: every .py file is logged once with it.
+			python.unavailable =
+				std::string("python support not installed: ") + e.what();
+		}
+	}
+	if (!python.provider)
+		return rejected(file, CheckState::Error, python.unavailable);
+	try {
+		ProvidedCheck check = python.provider->load(file.path);
+		CatalogEntry entry;
+		entry.name = check.name;
+		entry.kind = PluginKind::Python;
+		entry.path = file.path;
+		entry.version = check.version;
+		entry.description = check.description;
+		entry.state = CheckState::Ok;
+		entry.binding = python.provider->binding(check);
+		return entry;
+	} catch (const std::exception &e) {
+		return rejected(file, CheckState::Error, e.what());
+	}
 }
 
 } // namespace
@@ -81,15 +114,18 @@ CheckCatalog CheckCatalog::load(const std::vector<std::filesystem::path> &dirs,
 	// Name -> path of the file that provides it; only loaded checks provide a
 	// name (a rejected file's stem is just a label).
 	std::unordered_map<std::string, std::filesystem::path> providers;
+	PythonProviderState python;
 	for (const PluginFile &file : found.files) {
-		CatalogEntry entry = file.kind == PluginKind::Native ? loadNative(file)
-								     : loadPython(file, options);
+		CatalogEntry entry = file.kind == PluginKind::Native
+					     ? loadNative(file)
+					     : loadPython(file, options, python);
 		if (entry.state == CheckState::Ok) {
 			auto [it, inserted] = providers.emplace(entry.name, entry.path);
 			if (!inserted) {
 				// The library stays mapped (RTLD_NODELETE); only the entry
 				// forgets it.
 				entry.native.reset();
+				entry.binding.reset();
 				entry.state = CheckState::Error;
 				entry.error = "duplicate check name '" + entry.name +
 					      "', already provided by '" + it->second.string() +

@@ -2,10 +2,13 @@
 // CheckCatalog: every discovered plugin file, loaded or rejected with a reason.
 #pragma once
 
+#include "check_binding.hpp"
+#include "check_provider.hpp"
 #include "plugin_discovery.hpp"
 #include "plugin_loader.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,13 +27,18 @@ struct CatalogEntry {
 	CheckState state = CheckState::Error;
 	std::string error;		    // one-line reason when not Ok
 	std::optional<NativePlugin> native; // set for Ok native checks
+	// How instances run; set for every Ok entry, native or provided.
+	std::shared_ptr<const CheckBinding> binding;
 };
 
 struct CatalogOptions {
-	// Why .py files cannot run in this agent; empty = a provider handles them
-	// (python_host, another issue).  The lite build sets
-	// "built without Python support".
+	// Why .py files cannot run in this agent: the lite build sets "built
+	// without Python support".  Empty: python_provider decides.
 	std::string python_unavailable_reason;
+	// Opens the Python provider; called once, the first time a .py file is
+	// found, so an agent without Python checks never starts an interpreter.
+	// Throws PluginError with the reason it is unavailable.
+	std::function<std::shared_ptr<CheckProvider>()> python_provider;
 };
 
 class CheckCatalog {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "check_instances.hpp"
 
+#include "check_instance.hpp"
 #include "logging.hpp"
-#include "native_check_instance.hpp"
 
 namespace vigil {
 
@@ -18,11 +18,11 @@ ConfiguredCheck configureCheck(const CatalogEntry &entry, const std::filesystem:
 	if (check.config.instances.empty() && !check.config.errors.empty())
 		log->error("check '{}': no valid instance, not scheduled", entry.name);
 
-	if (entry.state != CheckState::Ok || !entry.native)
+	if (entry.state != CheckState::Ok || !entry.binding)
 		return check;
 	for (const InstanceConfig &instance : check.config.instances)
 		check.instances.push_back(
-			std::make_shared<NativeCheckInstance>(*entry.native, instance, aggregator));
+			std::make_shared<CheckInstance>(entry.binding, instance, aggregator));
 	return check;
 }
 

@@ -38,12 +38,16 @@ DefaultPaths defaultPaths()
 		paths.build_tree = true;
 		paths.plugins_dirs = {build_root / "native_checks", source_root / "plugins"};
 		paths.conf_dir = source_root / "plugins" / "conf.d";
+		paths.python_host = build_root / "python_host" / "python_host.so";
+		paths.state_dir = build_root / "state";
 		return paths;
 	}
 	const fs::path sysconf = fs::path(VIGIL_SYSCONFDIR) / "vigil";
 	paths.plugins_dirs = {fs::path(VIGIL_LIBDIR) / "vigil" / "plugins", sysconf / "plugins"};
 	paths.conf_dir = sysconf / "conf.d";
 	paths.agent_config = sysconf / "vigil.yaml";
+	paths.python_host = fs::path(VIGIL_LIBDIR) / "vigil" / "providers" / "python_host.so";
+	paths.state_dir = fs::path(VIGIL_LOCALSTATEDIR) / "lib" / "vigil";
 	return paths;
 }
 

@@ -14,6 +14,8 @@ struct DefaultPaths {
 	std::vector<std::filesystem::path> plugins_dirs;
 	std::filesystem::path conf_dir;
 	std::filesystem::path agent_config; // read only if it exists
+	std::filesystem::path python_host;  // the Python provider plugin
+	std::filesystem::path state_dir;    // persistent check state (caches)
 };
 
 DefaultPaths defaultPaths();

@@ -20,6 +20,8 @@ namespace {
 // plugin must still be accepted.
 constexpr size_t kDescriptorV1_0Size =
 	offsetof(vigil_check_descriptor, destroy) + sizeof(vigil_check_descriptor::destroy);
+constexpr size_t kProviderV1_0Size =
+	offsetof(vigil_provider_descriptor, destroy) + sizeof(vigil_provider_descriptor::destroy);
 
 std::string versionText(uint32_t version)
 {
@@ -86,37 +88,42 @@ std::shared_ptr<boost::dll::shared_library> openLibrary(const std::filesystem::p
 	}
 }
 
-const vigil_check_descriptor *callEntry(const boost::dll::shared_library &library)
+// Calls a plugin's entry function; `symbol` names it in messages.
+template <class Descriptor>
+const Descriptor *callEntry(const boost::dll::shared_library &library, const char *symbol,
+			    const char *what)
 {
-	if (!library.has(VIGIL_CHECK_ENTRY_SYMBOL))
-		throw PluginError("no " VIGIL_CHECK_ENTRY_SYMBOL
-				  " symbol: not a Vigil check plugin");
-	auto &entry = library.get<const vigil_check_descriptor *()>(VIGIL_CHECK_ENTRY_SYMBOL);
-	const vigil_check_descriptor *descriptor = nullptr;
+	if (!library.has(symbol))
+		throw PluginError(std::string("no ") + symbol + " symbol: not a Vigil " + what);
+	auto &entry = library.get<const Descriptor *()>(symbol);
+	const Descriptor *descriptor = nullptr;
 	try {
 		descriptor = entry();
 	} catch (...) {
 		// The entry is declared C, but a C++ plugin can still throw from it.
-		throw PluginError(VIGIL_CHECK_ENTRY_SYMBOL "() threw an exception");
+		throw PluginError(std::string(symbol) + "() threw an exception");
 	}
 	if (!descriptor)
-		throw PluginError(VIGIL_CHECK_ENTRY_SYMBOL "() returned NULL");
+		throw PluginError(std::string(symbol) + "() returned NULL");
 	return descriptor;
 }
 
-void validateDescriptor(const vigil_check_descriptor &d)
+// Nothing past abi_version/struct_size is read until both say the plugin's
+// struct has it.
+void validateVersion(uint32_t abi, uint32_t struct_size, size_t v1_0_size)
 {
-	// Nothing past abi_version/struct_size is read until both say the
-	// plugin's struct has it.
-	const uint32_t abi = d.abi_version;
 	if (VIGIL_ABI_MAJOR(abi) != VIGIL_ABI_VERSION_MAJOR ||
 	    VIGIL_ABI_MINOR(abi) > VIGIL_ABI_VERSION_MINOR)
 		throw PluginError("ABI version " + versionText(abi) + ", this agent supports " +
 				  versionText(VIGIL_ABI_VERSION));
-	if (d.struct_size < kDescriptorV1_0Size)
-		throw PluginError("descriptor is " + std::to_string(d.struct_size) +
-				  " bytes, ABI 1.0 needs at least " +
-				  std::to_string(kDescriptorV1_0Size));
+	if (struct_size < v1_0_size)
+		throw PluginError("descriptor is " + std::to_string(struct_size) +
+				  " bytes, ABI 1.0 needs at least " + std::to_string(v1_0_size));
+}
+
+void validateDescriptor(const vigil_check_descriptor &d)
+{
+	validateVersion(d.abi_version, d.struct_size, kDescriptorV1_0Size);
 
 	if (!d.name)
 		throw PluginError("descriptor has no name");
@@ -160,7 +167,8 @@ NativePlugin loadNativePlugin(const std::filesystem::path &path)
 	// starts with exactly the path dlopenReason() strips.
 	const std::filesystem::path absolute = std::filesystem::absolute(path);
 	auto library = openLibrary(absolute);
-	const vigil_check_descriptor *descriptor = callEntry(*library);
+	const auto *descriptor = callEntry<vigil_check_descriptor>(
+		*library, VIGIL_CHECK_ENTRY_SYMBOL, "check plugin");
 	validateDescriptor(*descriptor);
 
 	NativePlugin plugin;
@@ -170,6 +178,29 @@ NativePlugin loadNativePlugin(const std::filesystem::path &path)
 	plugin.name = descriptor->name;
 	plugin.version = descriptor->version ? descriptor->version : "";
 	plugin.description = descriptor->description ? descriptor->description : "";
+	return plugin;
+}
+
+ProviderPlugin loadProviderPlugin(const std::filesystem::path &path)
+{
+	checkLoadableElf(path);
+	const std::filesystem::path absolute = std::filesystem::absolute(path);
+	auto library = openLibrary(absolute);
+	const auto *d = callEntry<vigil_provider_descriptor>(*library, VIGIL_PROVIDER_ENTRY_SYMBOL,
+							     "provider plugin");
+	validateVersion(d->abi_version, d->struct_size, kProviderV1_0Size);
+	if (!d->name || !d->extension || !*d->extension)
+		throw PluginError("provider descriptor has no name or extension");
+	if (!d->init || !d->load || !d->create || !d->run || !d->destroy)
+		throw PluginError("provider descriptor is missing a function");
+
+	ProviderPlugin plugin;
+	plugin.path = path;
+	plugin.library = std::move(library);
+	plugin.descriptor = d;
+	plugin.name = d->name;
+	plugin.version = d->version ? d->version : "";
+	plugin.extension = d->extension;
 	return plugin;
 }
 

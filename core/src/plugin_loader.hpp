@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// PluginLoader: validates and loads native check shared objects.
+// PluginLoader: validates and loads native check and provider shared objects.
 #pragma once
 
 #include "plugin_error.hpp"
 
 #include <vigil/check.h>
+#include <vigil/provider.h>
 
 #include <filesystem>
 #include <memory>
@@ -37,5 +38,19 @@ bool isValidCheckName(const std::string &name);
 // struct_size, non-null name/create/run/destroy, valid name.  Throws
 // PluginError with a one-line reason; never leaves a half-loaded plugin.
 NativePlugin loadNativePlugin(const std::filesystem::path &path);
+
+// A loaded, validated provider plugin (python_host): same rules as a native
+// check, with its own entry symbol and descriptor.
+struct ProviderPlugin {
+	std::filesystem::path path;
+	std::shared_ptr<boost::dll::shared_library> library;
+	const vigil_provider_descriptor *descriptor = nullptr;
+	std::string name;
+	std::string version;
+	std::string extension; // the file type it claims, e.g. ".py"
+};
+
+// Throws PluginError with a one-line reason.
+ProviderPlugin loadProviderPlugin(const std::filesystem::path &path);
 
 } // namespace vigil

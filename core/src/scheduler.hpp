@@ -21,7 +21,7 @@ enum class RunStatus { Ok, Error, Timeout };
 
 struct RunOutcome {
 	RunStatus status = RunStatus::Ok;
-	std::string error; // empty when ok
+	std::string error;    // empty when ok
 	uint64_t samples = 0; // metric samples submitted by the run
 	std::vector<std::string> warnings;
 };
@@ -30,17 +30,17 @@ struct RunOutcome {
 class Schedulable {
 public:
 	virtual ~Schedulable() = default;
-	virtual const std::string &id() const = 0; // unique, stable across restarts
+	virtual const std::string &id() const = 0;		// unique, stable across restarts
 	virtual std::chrono::milliseconds interval() const = 0; // > 0
 	virtual RunOutcome run() = 0;
 };
 
 struct InstanceStats {
 	std::string id;
-	uint64_t runs = 0; // completed runs, whatever their status
+	uint64_t runs = 0;   // completed runs, whatever their status
 	uint64_t errors = 0; // runs with status Error or Timeout
 	uint64_t timeouts = 0;
-	uint64_t skips = 0; // ticks skipped because the previous run was still going
+	uint64_t skips = 0;   // ticks skipped because the previous run was still going
 	uint64_t samples = 0; // total metric samples
 	std::chrono::nanoseconds last_duration{0};
 	std::chrono::nanoseconds average_duration{0};

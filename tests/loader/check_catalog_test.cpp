@@ -143,7 +143,7 @@ TEST(CheckCatalog, PythonWithoutProviderIsAnError)
 	ASSERT_EQ(catalog.entries().size(), 1u);
 	const CatalogEntry &e = catalog.entries()[0];
 	EXPECT_EQ(e.state, CheckState::Error);
-	EXPECT_EQ(e.error, "python support not installed: no python provider loaded");
+	EXPECT_EQ(e.error, "python support not installed: no python provider configured");
 	EXPECT_THAT(log.lines(), ElementsAre(warning(py, e.error)));
 }
 

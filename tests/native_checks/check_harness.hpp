@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // CheckHarness: runs a built native check the way the agent does (loader,
-// NativeCheckInstance, Aggregator) but with a clock the test sets, so rates
+// CheckInstance, Aggregator) but with a clock the test sets, so rates
 // computed from two /proc snapshots come out exact.
 #pragma once
 
 #include "aggregator.hpp"
-#include "native_check_instance.hpp"
+#include "check_instance.hpp"
 #include "plugin_loader.hpp"
 
 #include <nlohmann/json.hpp>
@@ -32,8 +32,8 @@ public:
 		config.id = plugin_.name + ":test:0";
 		config.data = std::move(instance);
 		config.init_config = std::move(init_config);
-		instance_ = std::make_unique<NativeCheckInstance>(plugin_, std::move(config),
-								  aggregator_);
+		instance_ =
+			std::make_unique<CheckInstance>(plugin_, std::move(config), aggregator_);
 		instance_->setClock(&CheckHarness::now);
 	}
 
@@ -102,7 +102,7 @@ private:
 	static inline double clock_ = 1000;
 	NativePlugin plugin_;
 	Aggregator aggregator_;
-	std::unique_ptr<NativeCheckInstance> instance_;
+	std::unique_ptr<CheckInstance> instance_;
 	FlushResult last_;
 };
 

@@ -108,7 +108,8 @@ std::string textReport(const CatalogEntry &entry, const std::vector<InstanceResu
 int checkCommand(const CliOverrides &overrides, const CheckCommandOptions &options)
 {
 	AgentSettings settings = resolveSettings(overrides);
-	CheckCatalog catalog = CheckCatalog::load(settings.config.plugins_dirs, catalogOptions());
+	CheckCatalog catalog =
+		CheckCatalog::load(settings.config.plugins_dirs, catalogOptions(settings));
 	const CatalogEntry *entry = catalog.find(options.name);
 	if (!entry) {
 		std::fprintf(stderr,

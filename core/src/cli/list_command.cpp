@@ -23,7 +23,8 @@ struct Row {
 int listCommand(const CliOverrides &overrides, bool json)
 {
 	AgentSettings settings = resolveSettings(overrides);
-	CheckCatalog catalog = CheckCatalog::load(settings.config.plugins_dirs, catalogOptions());
+	CheckCatalog catalog =
+		CheckCatalog::load(settings.config.plugins_dirs, catalogOptions(settings));
 
 	std::vector<Row> rows;
 	for (const CatalogEntry &entry : catalog.entries()) {

@@ -1,23 +1,26 @@
 // SPDX-License-Identifier: Apache-2.0
-// NativeCheckInstance: one configured instance of a native check, runnable by
-// the Scheduler or directly by `vigil check`.
+// CheckInstance: one configured instance of a check (native or provided),
+// runnable by the Scheduler or directly by `vigil check`.
 #pragma once
 
 #include "aggregator.hpp"
+#include "check_binding.hpp"
 #include "check_config.hpp"
-#include "plugin_loader.hpp"
 #include "run_context.hpp"
 #include "scheduler.hpp"
 
-#include <mutex>
-
 namespace vigil {
 
-class NativeCheckInstance final : public Schedulable {
+class CheckInstance final : public Schedulable {
 public:
-	NativeCheckInstance(const NativePlugin &plugin, InstanceConfig config,
-			    Aggregator &aggregator);
-	~NativeCheckInstance() override;
+	CheckInstance(std::shared_ptr<const CheckBinding> binding, InstanceConfig config,
+		      Aggregator &aggregator);
+	// A native check; `plugin` must outlive the instance.
+	CheckInstance(const NativePlugin &plugin, InstanceConfig config, Aggregator &aggregator)
+	    : CheckInstance(nativeBinding(plugin), std::move(config), aggregator)
+	{
+	}
+	~CheckInstance() override;
 
 	const std::string &id() const override { return config_.id; }
 	std::chrono::milliseconds interval() const override { return config_.interval; }
@@ -25,18 +28,18 @@ public:
 	// Source of submission timestamps (tests: exact rates from snapshots).
 	void setClock(double (*clock)()) { context_.clock = clock; }
 
-	// The plugin's create() runs on the first run, on a worker thread, so a
+	// The check's create() runs on the first run, on a worker thread, so a
 	// slow constructor never delays start-up; if it fails, that run is the
 	// error and the next run tries again (the service may come up later).
 	RunOutcome run() override;
 
 private:
-	const NativePlugin &plugin_;
+	std::shared_ptr<const CheckBinding> binding_;
 	InstanceConfig config_;
 	Aggregator &aggregator_;
 	InstanceContext context_;
 	std::shared_ptr<spdlog::logger> log_;
-	void *instance_ = nullptr; // from the plugin's create(), owned by it
+	void *instance_ = nullptr; // from create(), owned by the check
 };
 
 } // namespace vigil

@@ -1,32 +1,32 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "native_check_instance.hpp"
+#include "check_instance.hpp"
 
 #include "logging.hpp"
 
 namespace vigil {
 
-NativeCheckInstance::NativeCheckInstance(const NativePlugin &plugin, InstanceConfig config,
-					 Aggregator &aggregator)
-    : plugin_(plugin), config_(std::move(config)), aggregator_(aggregator), log_(logger("check"))
+CheckInstance::CheckInstance(std::shared_ptr<const CheckBinding> binding, InstanceConfig config,
+			     Aggregator &aggregator)
+    : binding_(std::move(binding)), config_(std::move(config)), aggregator_(aggregator),
+      log_(logger("check"))
 {
-	context_.check_name = plugin.name;
+	context_.check_name = binding_->name();
 	context_.config = &config_;
 }
 
-NativeCheckInstance::~NativeCheckInstance()
+CheckInstance::~CheckInstance()
 {
 	if (instance_)
-		plugin_.descriptor->destroy(instance_);
+		binding_->destroy(instance_);
 }
 
-RunOutcome NativeCheckInstance::run()
+RunOutcome CheckInstance::run()
 {
-	const vigil_check_descriptor *d = plugin_.descriptor;
 	RunContext ctx(aggregator_, context_, log_);
 	RunOutcome outcome;
 
 	if (!instance_) {
-		instance_ = d->create(hostServices(), ctx.handle());
+		instance_ = binding_->create(ctx.handle());
 		if (!instance_) {
 			outcome.status = RunStatus::Error;
 			outcome.error = ctx.error().empty() ? "create() failed without a message"
@@ -36,7 +36,7 @@ RunOutcome NativeCheckInstance::run()
 		}
 	}
 
-	vigil_result result = d->run(instance_, hostServices(), ctx.handle());
+	vigil_result result = binding_->run(instance_, ctx.handle());
 	outcome.samples = ctx.samples();
 	outcome.warnings = ctx.takeWarnings();
 	if (result == VIGIL_TIMEOUT) {
