@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: Apache-2.0
+// vigil_provider_entry(): the python provider.  Claims `.py` files, loads
+// each as a module holding one AgentCheck subclass, and runs its instances.
+//
+// The GIL: init() starts Python and releases it; every other entry point
+// takes it only around its Python work, through the calling thread's
+// persistent thread state (GilLock), so checks blocked in I/O overlap.
+#include "call_scope.hpp"
+#include "interpreter.hpp"
+#include "python_error.hpp"
+#include "thread_state.hpp"
+#include "watchdog.hpp"
+
+#include <vigil/provider.h>
+
+#include <cstddef>
+#include <cstdio>
+#include <filesystem>
+#include <mutex>
+
+namespace vigil::pyhost {
+namespace {
+
+struct Provider {
+	const vigil_host *host = nullptr; // for load(), which is given no host
+	Watchdog watchdog;
+};
+
+struct LoadedCheck {
+	std::string name;
+	std::string version;
+	PyObject *cls = nullptr; // never released: checks are never unloaded
+};
+
+struct Instance {
+	const LoadedCheck *loaded;
+	PyObject *check;
+	std::string check_id;
+	double timeout;
+};
+
+// Never destroyed: at exit the watchdog thread may still wait on its
+// condition variable (whose destructor would then block) and workers may
+// still be inside Python.
+Provider &g_provider = *new Provider;
+std::once_flag g_init_once;
+bool g_init_ok = false;
+std::string g_init_error;
+
+HostOptions parseOptions(const char *options_json)
+{
+	HostOptions o;
+	nlohmann::json j = nlohmann::json::parse(options_json ? options_json : "{}");
+	if (!j.is_object())
+		throw std::runtime_error("options are not a JSON object");
+	o.agent_version = j.value("agent_version", "");
+	o.hostname = j.value("hostname", "");
+	o.state_dir = j.value("state_dir", "");
+	o.default_timeout = j.value("default_timeout", 0.0);
+	o.python_executable = j.value("python_executable", "");
+	o.python_path = j.value("python_path", "");
+	if (auto it = j.find("plugin_dirs"); it != j.end() && it->is_array())
+		for (const auto &dir : *it)
+			if (dir.is_string())
+				o.plugin_dirs.push_back(dir.get<std::string>());
+	if (auto it = j.find("agent_config"); it != j.end() && it->is_object())
+		o.agent_config = *it;
+	return o;
+}
+
+void *init(const vigil_host *host, vigil_context *ctx, const char *options_json)
+{
+	// CPython can be initialised once per process: a second init() gets the
+	// first one's answer.
+	std::call_once(g_init_once, [&] {
+		try {
+			HostOptions options = parseOptions(options_json);
+			g_init_ok = startInterpreter(options, g_init_error);
+		} catch (const std::exception &e) {
+			g_init_error = std::string("bad provider options: ") + e.what();
+		}
+		if (g_init_ok) {
+			g_provider.host = host;
+			g_provider.watchdog.start();
+		}
+	});
+	if (!g_init_ok) {
+		host->set_error(ctx, g_init_error.c_str());
+		return nullptr;
+	}
+	return &g_provider;
+}
+
+void fillInfo(vigil_provided_check *info, const LoadedCheck &check)
+{
+	if (!info)
+		return;
+	auto has = [&](size_t offset, size_t size) { return info->struct_size >= offset + size; };
+	if (has(offsetof(vigil_provided_check, name), sizeof info->name))
+		info->name = check.name.c_str();
+	if (has(offsetof(vigil_provided_check, version), sizeof info->version))
+		info->version = check.version.empty() ? nullptr : check.version.c_str();
+}
+
+void *load(void *provider, const char *path, vigil_context *ctx, vigil_provided_check *info)
+{
+	auto *p = static_cast<Provider *>(provider);
+	std::string error;
+	auto *loaded = new LoadedCheck;
+	loaded->name = std::filesystem::path(path).stem().string();
+	{
+		GilLock gil;
+		// (class, version, error): the Python side turns every failure into
+		// one line ("line 3: SyntaxError: invalid syntax").
+		PyRef result(PyObject_CallMethod(hostState().loader, "load_check", "s", path));
+		if (!result) {
+			error = takeErrorText(false);
+		} else if (PyObject *err = PyTuple_GetItem(result.get(), 2);
+			   err && err != Py_None) {
+			error = toUtf8(err);
+		} else {
+			loaded->cls = PyTuple_GetItem(result.get(), 0);
+			Py_XINCREF(loaded->cls);
+			PyObject *version = PyTuple_GetItem(result.get(), 1);
+			if (version && version != Py_None)
+				loaded->version = toUtf8(version);
+			if (!loaded->cls)
+				error = takeErrorText(false);
+		}
+	}
+	if (!error.empty()) {
+		p->host->set_error(ctx, error.c_str());
+		delete loaded;
+		return nullptr;
+	}
+	fillInfo(info, *loaded);
+	return loaded;
+}
+
+void *create(void *provider, void *check, const vigil_host *host, vigil_context *ctx)
+{
+	(void)provider;
+	const auto *loaded = static_cast<const LoadedCheck *>(check);
+	const char *init_json = host->config_json(ctx, VIGIL_CONFIG_INIT);
+	const char *instance_json = host->config_json(ctx, VIGIL_CONFIG_INSTANCE);
+	const char *id = host->instance_id(ctx);
+	auto *instance = new Instance{loaded, nullptr, id ? id : "", 0};
+	instance->timeout = host->config_number(ctx, VIGIL_CONFIG_INSTANCE, "timeout",
+						hostState().options.default_timeout);
+	std::string error;
+	{
+		ActiveCall call(host, ctx, instance->check_id);
+		GilLock gil;
+		instance->check = PyObject_CallMethod(
+			hostState().loader, "create_check", "Ossss", loaded->cls,
+			loaded->name.c_str(), init_json ? init_json : "{}",
+			instance_json ? instance_json : "{}", instance->check_id.c_str());
+		if (!instance->check)
+			error = takeErrorText(true);
+	}
+	if (!error.empty()) {
+		host->set_error(ctx, error.c_str());
+		delete instance;
+		return nullptr;
+	}
+	return instance;
+}
+
+// The Python side's run() answers "" or Datadog's JSON error list
+// ([{"message": ..., "traceback": ...}]); a set_error text from it.
+std::string runErrorText(const std::string &result)
+{
+	try {
+		nlohmann::json j = nlohmann::json::parse(result);
+		if (j.is_array() && !j.empty() && j[0].is_object()) {
+			std::string message = j[0].value("message", "");
+			std::string traceback = j[0].value("traceback", "");
+			return traceback.empty() ? message : message + "\n" + traceback;
+		}
+	} catch (const std::exception &) {
+	}
+	return result;
+}
+
+vigil_result run(void *provider, void *instance_ptr, const vigil_host *host, vigil_context *ctx)
+{
+	auto *p = static_cast<Provider *>(provider);
+	auto *instance = static_cast<Instance *>(instance_ptr);
+	std::string error;
+	bool timed_out = false;
+	uint64_t run_id = p->watchdog.begin(instance->timeout);
+	{
+		ActiveCall call(host, ctx, instance->check_id);
+		GilLock gil;
+		PyObject *result = PyObject_CallMethod(instance->check, "run", nullptr);
+		// Before any other Python code runs on this thread: a late
+		// interrupt must not land in our own bookkeeping or the next run.
+		timed_out = p->watchdog.end(run_id);
+		if (!result) {
+			error = takeErrorText(true);
+		} else {
+			if (PyUnicode_Check(result) && PyUnicode_GET_LENGTH(result) > 0)
+				error = runErrorText(toUtf8(result));
+			Py_DECREF(result);
+		}
+	}
+	if (timed_out) {
+		char message[64];
+		std::snprintf(message, sizeof message, "timeout after %g s", instance->timeout);
+		host->set_error(ctx, message);
+		return VIGIL_TIMEOUT;
+	}
+	if (!error.empty()) {
+		host->set_error(ctx, error.c_str());
+		return VIGIL_ERROR;
+	}
+	return VIGIL_OK;
+}
+
+void destroy(void *provider, void *instance_ptr)
+{
+	(void)provider;
+	auto *instance = static_cast<Instance *>(instance_ptr);
+	if (!instance)
+		return;
+	{
+		GilLock gil;
+		Py_XDECREF(instance->check);
+	}
+	delete instance;
+}
+
+const vigil_provider_descriptor g_descriptor = {
+	VIGIL_ABI_VERSION,
+	sizeof(vigil_provider_descriptor),
+	"python",
+	VIGIL_PYHOST_VERSION,
+	".py",
+	init,
+	load,
+	create,
+	run,
+	destroy,
+};
+
+} // namespace
+} // namespace vigil::pyhost
+
+extern "C" VIGIL_EXPORT const vigil_provider_descriptor *vigil_provider_entry(void)
+{
+	return &vigil::pyhost::g_descriptor;
+}

@@ -1,0 +1,2 @@
+from vigil import AgentCheck
+import vigil_no_such_module_xyz

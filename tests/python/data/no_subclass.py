@@ -1,0 +1,5 @@
+from vigil import AgentCheck
+
+
+class NotACheck:
+    pass

@@ -1,0 +1,4 @@
+from vigil import AgentCheck
+
+def broken(:
+    pass

@@ -1,0 +1,9 @@
+from vigil import AgentCheck
+
+
+class FirstCheck(AgentCheck):
+    pass
+
+
+class SecondCheck(AgentCheck):
+    pass
