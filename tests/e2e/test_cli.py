@@ -302,5 +302,50 @@ class RunErrorTest(Workspace):
         self.assertTrue(report["instances"][0]["error"])
 
 
+@unittest.skipUnless(PYTHON_ENABLED, "built without Python support")
+class PythonCheckTest(Workspace):
+    def write_check(self, name, text):
+        with open(os.path.join(self.plugins, name), "w") as f:
+            f.write(text)
+
+    def test_datadog_style_check_runs_beside_native_ones(self):
+        self.add_plugin(EXAMPLE_SO)
+        self.write_check("greet.py",
+                         "from datadog_checks.base import AgentCheck\n"
+                         "__version__ = '2.1'\n"
+                         "class Greet(AgentCheck):\n"
+                         "    def check(self, instance):\n"
+                         "        print('chatty check')\n"
+                         "        self.gauge('greet.len', len(instance['word']), tags=['k:v'])\n")
+        self.write_check("broken.py", "from checks import AgentCheck\n\ndef oops(:\n")
+        self.write_conf("greet.yaml", "instances:\n  - word: hello\n")
+        entries = self.list_json()
+        greet = entries[os.path.join(self.plugins, "greet.py")]
+        self.assertEqual((greet["state"], greet["version"]), ("ok", "2.1"))
+        broken = entries[os.path.join(self.plugins, "broken.py")]
+        self.assertEqual(broken["state"], "error")
+        self.assertIn("line 3", broken["error"])
+        self.assertIn("SyntaxError", broken["error"])
+
+        proc = vigil("run", "--once", *self.folders(), check=True)
+        # print() in a check goes to the log, never into the JSON lines.
+        lines = [json.loads(line) for line in proc.stdout.splitlines()]
+        values = {l["name"]: l["value"] for l in lines if l["kind"] == "metric"}
+        self.assertEqual(values["greet.len"], 5)
+        self.assertEqual(values["example.value"], 1)
+
+    def test_exception_in_check_is_a_run_error_with_traceback(self):
+        self.write_check("fails.py",
+                         "from checks import AgentCheck\n"
+                         "class Fails(AgentCheck):\n"
+                         "    def check(self, instance):\n"
+                         "        raise ValueError('no such thing')\n")
+        proc = vigil("check", "fails", "--json", *self.folders())
+        self.assertEqual(proc.returncode, 1)
+        error = json.loads(proc.stdout)["instances"][0]["error"]
+        self.assertIn("ValueError: no such thing", error)
+        self.assertIn("Traceback", error)
+
+
 if __name__ == "__main__":
     unittest.main()
