@@ -23,7 +23,7 @@ auto guarded(const char *what, F &&f) noexcept -> decltype(f())
 		return {};
 }
 
-const nlohmann::json *lookup(vigil_context *ctx, vigil_config_scope scope, const char *key)
+const nlohmann::json *lookup(vigil_context *ctx, int scope, const char *key)
 {
 	if (!ctx || !key)
 		return nullptr;
@@ -34,7 +34,7 @@ const nlohmann::json *lookup(vigil_context *ctx, vigil_config_scope scope, const
 	return it == obj.end() ? nullptr : &*it;
 }
 
-void submitMetric(vigil_context *ctx, vigil_metric_type type, const char *name, double value,
+void submitMetric(vigil_context *ctx, int type, const char *name, double value,
 		  const char *const *tags, size_t tag_count, const char *hostname)
 {
 	guarded("submit_metric", [&] {
@@ -42,9 +42,8 @@ void submitMetric(vigil_context *ctx, vigil_metric_type type, const char *name, 
 	});
 }
 
-void submitServiceCheck(vigil_context *ctx, const char *name, vigil_service_status status,
-			const char *const *tags, size_t tag_count, const char *hostname,
-			const char *message)
+void submitServiceCheck(vigil_context *ctx, const char *name, int status, const char *const *tags,
+			size_t tag_count, const char *hostname, const char *message)
 {
 	guarded("submit_service_check", [&] {
 		RunContext::from(ctx).submitServiceCheck(name, status, tags, tag_count, hostname,
@@ -62,7 +61,7 @@ void warning(vigil_context *ctx, const char *message)
 	guarded("warning", [&] { RunContext::from(ctx).warning(message ? message : ""); });
 }
 
-void log(vigil_context *ctx, vigil_log_level level, const char *message)
+void log(vigil_context *ctx, int level, const char *message)
 {
 	guarded("log", [&] { RunContext::from(ctx).log(level, message); });
 }
@@ -72,8 +71,7 @@ void setError(vigil_context *ctx, const char *message)
 	guarded("set_error", [&] { RunContext::from(ctx).setError(message); });
 }
 
-const char *configString(vigil_context *ctx, vigil_config_scope scope, const char *key,
-			 const char *fallback)
+const char *configString(vigil_context *ctx, int scope, const char *key, const char *fallback)
 {
 	return guarded("config_string", [&]() -> const char * {
 		const nlohmann::json *v = lookup(ctx, scope, key);
@@ -83,7 +81,7 @@ const char *configString(vigil_context *ctx, vigil_config_scope scope, const cha
 	});
 }
 
-double configNumber(vigil_context *ctx, vigil_config_scope scope, const char *key, double fallback)
+double configNumber(vigil_context *ctx, int scope, const char *key, double fallback)
 {
 	return guarded("config_number", [&] {
 		const nlohmann::json *v = lookup(ctx, scope, key);
@@ -91,7 +89,7 @@ double configNumber(vigil_context *ctx, vigil_config_scope scope, const char *ke
 	});
 }
 
-int configBool(vigil_context *ctx, vigil_config_scope scope, const char *key, int fallback)
+int configBool(vigil_context *ctx, int scope, const char *key, int fallback)
 {
 	return guarded("config_bool", [&] {
 		const nlohmann::json *v = lookup(ctx, scope, key);
@@ -99,7 +97,7 @@ int configBool(vigil_context *ctx, vigil_config_scope scope, const char *key, in
 	});
 }
 
-size_t configListSize(vigil_context *ctx, vigil_config_scope scope, const char *key)
+size_t configListSize(vigil_context *ctx, int scope, const char *key)
 {
 	return guarded("config_list_size", [&]() -> size_t {
 		const nlohmann::json *v = lookup(ctx, scope, key);
@@ -107,8 +105,7 @@ size_t configListSize(vigil_context *ctx, vigil_config_scope scope, const char *
 	});
 }
 
-const char *configListItem(vigil_context *ctx, vigil_config_scope scope, const char *key,
-			   size_t index)
+const char *configListItem(vigil_context *ctx, int scope, const char *key, size_t index)
 {
 	return guarded("config_list_item", [&]() -> const char * {
 		const nlohmann::json *v = lookup(ctx, scope, key);
@@ -118,7 +115,7 @@ const char *configListItem(vigil_context *ctx, vigil_config_scope scope, const c
 	});
 }
 
-const char *configJson(vigil_context *ctx, vigil_config_scope scope)
+const char *configJson(vigil_context *ctx, int scope)
 {
 	return guarded("config_json", [&]() -> const char * {
 		return ctx ? RunContext::from(ctx).configJson(scope).c_str() : "{}";

@@ -170,7 +170,7 @@ void RunContext::setError(const char *message)
 	error_ = message && *message ? message : "error without a message";
 }
 
-const nlohmann::json &RunContext::configScope(vigil_config_scope scope) const
+const nlohmann::json &RunContext::configScope(int scope) const
 {
 	static const nlohmann::json empty = nlohmann::json::object();
 	if (!instance_.config)
@@ -184,7 +184,7 @@ const std::string &RunContext::instanceId() const
 	return instance_.config ? instance_.config->id : none;
 }
 
-const std::string &RunContext::configJson(vigil_config_scope scope)
+const std::string &RunContext::configJson(int scope)
 {
 	std::string &cache =
 		scope == VIGIL_CONFIG_INIT ? instance_.init_json : instance_.instance_json;

@@ -63,8 +63,8 @@ public:
 	void log(int level, const char *message);
 	void setError(const char *message);
 
-	const nlohmann::json &configScope(vigil_config_scope scope) const;
-	const std::string &configJson(vigil_config_scope scope);
+	const nlohmann::json &configScope(int scope) const;
+	const std::string &configJson(int scope);
 	const std::string &instanceId() const;
 
 	uint64_t samples() const { return samples_; }

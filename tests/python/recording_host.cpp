@@ -21,23 +21,22 @@ std::string str(const char *s)
 	return s ? s : "";
 }
 
-void submitMetric(vigil_context *ctx, vigil_metric_type type, const char *name, double value,
+void submitMetric(vigil_context *ctx, int type, const char *name, double value,
 		  const char *const *tags, size_t tag_count, const char *hostname)
 {
 	std::lock_guard lock(ctx->mutex);
 	++ctx->metric_count;
 	if (ctx->record_metrics)
-		ctx->metrics.push_back(
-			{type, name, value, copyTags(tags, tag_count), str(hostname)});
+		ctx->metrics.push_back({static_cast<vigil_metric_type>(type), name, value,
+					copyTags(tags, tag_count), str(hostname)});
 }
 
-void submitServiceCheck(vigil_context *ctx, const char *name, vigil_service_status status,
-			const char *const *tags, size_t tag_count, const char *hostname,
-			const char *message)
+void submitServiceCheck(vigil_context *ctx, const char *name, int status, const char *const *tags,
+			size_t tag_count, const char *hostname, const char *message)
 {
 	std::lock_guard lock(ctx->mutex);
-	ctx->service_checks.push_back(
-		{name, status, copyTags(tags, tag_count), str(hostname), str(message)});
+	ctx->service_checks.push_back({name, static_cast<vigil_service_status>(status),
+				       copyTags(tags, tag_count), str(hostname), str(message)});
 }
 
 void submitEvent(vigil_context *ctx, const vigil_event *ev)
@@ -54,10 +53,10 @@ void warning(vigil_context *ctx, const char *message)
 	ctx->warnings.emplace_back(message);
 }
 
-void log(vigil_context *ctx, vigil_log_level level, const char *message)
+void log(vigil_context *ctx, int level, const char *message)
 {
 	std::lock_guard lock(ctx->mutex);
-	ctx->logs.emplace_back(level, message);
+	ctx->logs.emplace_back(static_cast<vigil_log_level>(level), message);
 }
 
 void setError(vigil_context *ctx, const char *message)
@@ -66,7 +65,7 @@ void setError(vigil_context *ctx, const char *message)
 	ctx->error = message;
 }
 
-const nlohmann::json &scopeOf(vigil_context *ctx, vigil_config_scope scope)
+const nlohmann::json &scopeOf(vigil_context *ctx, int scope)
 {
 	return scope == VIGIL_CONFIG_INIT ? ctx->init_config : ctx->instance;
 }
@@ -77,37 +76,35 @@ const char *keep(vigil_context *ctx, std::string s)
 	return ctx->strings.back()->c_str();
 }
 
-const char *configString(vigil_context *ctx, vigil_config_scope scope, const char *key,
-			 const char *fallback)
+const char *configString(vigil_context *ctx, int scope, const char *key, const char *fallback)
 {
 	const auto &j = scopeOf(ctx, scope);
 	auto it = j.find(key);
 	return it != j.end() && it->is_string() ? keep(ctx, it->get<std::string>()) : fallback;
 }
 
-double configNumber(vigil_context *ctx, vigil_config_scope scope, const char *key, double fallback)
+double configNumber(vigil_context *ctx, int scope, const char *key, double fallback)
 {
 	const auto &j = scopeOf(ctx, scope);
 	auto it = j.find(key);
 	return it != j.end() && it->is_number() ? it->get<double>() : fallback;
 }
 
-int configBool(vigil_context *ctx, vigil_config_scope scope, const char *key, int fallback)
+int configBool(vigil_context *ctx, int scope, const char *key, int fallback)
 {
 	const auto &j = scopeOf(ctx, scope);
 	auto it = j.find(key);
 	return it != j.end() && it->is_boolean() ? it->get<bool>() : fallback;
 }
 
-size_t configListSize(vigil_context *ctx, vigil_config_scope scope, const char *key)
+size_t configListSize(vigil_context *ctx, int scope, const char *key)
 {
 	const auto &j = scopeOf(ctx, scope);
 	auto it = j.find(key);
 	return it != j.end() && it->is_array() ? it->size() : 0;
 }
 
-const char *configListItem(vigil_context *ctx, vigil_config_scope scope, const char *key,
-			   size_t index)
+const char *configListItem(vigil_context *ctx, int scope, const char *key, size_t index)
 {
 	const auto &j = scopeOf(ctx, scope);
 	auto it = j.find(key);
@@ -116,7 +113,7 @@ const char *configListItem(vigil_context *ctx, vigil_config_scope scope, const c
 	return keep(ctx, (*it)[index].get<std::string>());
 }
 
-const char *configJson(vigil_context *ctx, vigil_config_scope scope)
+const char *configJson(vigil_context *ctx, int scope)
 {
 	return keep(ctx, scopeOf(ctx, scope).dump());
 }

@@ -75,8 +75,7 @@ TEST_F(SenderTest, InvalidSamplesAreDroppedWithAWarning)
 	std::string long_name(201, 'x');
 	host->submit_metric(ctx.handle(), VIGIL_METRIC_GAUGE, long_name.c_str(), 1, nullptr, 0,
 			    nullptr);
-	host->submit_metric(ctx.handle(), static_cast<vigil_metric_type>(42), "odd.type", 1,
-			    nullptr, 0, nullptr);
+	host->submit_metric(ctx.handle(), 42, "odd.type", 1, nullptr, 0, nullptr);
 	host->submit_metric(ctx.handle(), VIGIL_METRIC_GAUGE, "null.tags", 1, nullptr, 3, nullptr);
 
 	EXPECT_EQ(ctx.samples(), 0u);
@@ -111,8 +110,7 @@ TEST_F(SenderTest, BadTagsAreDroppedButTheSampleIsKept)
 TEST_F(SenderTest, ServiceCheckWithUnknownStatusBecomesUnknown)
 {
 	RunContext ctx = context();
-	host->submit_service_check(ctx.handle(), "demo.up", static_cast<vigil_service_status>(9),
-				   nullptr, 0, nullptr, "hm");
+	host->submit_service_check(ctx.handle(), "demo.up", 9, nullptr, 0, nullptr, "hm");
 	EXPECT_THAT(ctx.takeWarnings(), ElementsAre(HasSubstr("unknown status 9")));
 	FlushResult f = aggregator_.flush(wallClockSeconds());
 	ASSERT_EQ(f.service_checks.size(), 1u);

@@ -101,6 +101,10 @@ typedef struct vigil_event {
 /*
  * Services the agent offers to a check.  Every function takes the context of
  * the call in progress.  Strings are copied before the function returns.
+ * Enumerated arguments are passed as int (type: vigil_metric_type, status:
+ * vigil_service_status, level: vigil_log_level, scope: vigil_config_scope)
+ * so that an out-of-range value from a plugin is a reportable mistake, not
+ * undefined behaviour in the agent.
  * Check host->struct_size before using a function added after minor 0.
  */
 typedef struct vigil_host {
@@ -108,16 +112,15 @@ typedef struct vigil_host {
 	uint32_t struct_size;
 
 	/* Metrics. tags may be NULL when tag_count is 0; hostname NULL = default. */
-	void (*submit_metric)(vigil_context *ctx, vigil_metric_type type, const char *name,
-			      double value, const char *const *tags, size_t tag_count,
-			      const char *hostname);
-	void (*submit_service_check)(vigil_context *ctx, const char *name,
-				     vigil_service_status status, const char *const *tags,
-				     size_t tag_count, const char *hostname, const char *message);
+	void (*submit_metric)(vigil_context *ctx, int type, const char *name, double value,
+			      const char *const *tags, size_t tag_count, const char *hostname);
+	void (*submit_service_check)(vigil_context *ctx, const char *name, int status,
+				     const char *const *tags, size_t tag_count,
+				     const char *hostname, const char *message);
 	void (*submit_event)(vigil_context *ctx, const vigil_event *event);
 	/* A non-fatal problem, shown with the run's result and logged. */
 	void (*warning)(vigil_context *ctx, const char *message);
-	void (*log)(vigil_context *ctx, vigil_log_level level, const char *message);
+	void (*log)(vigil_context *ctx, int level, const char *message);
 	/* Why create() or run() returned VIGIL_ERROR; the last call wins. */
 	void (*set_error)(vigil_context *ctx, const char *message);
 
@@ -127,18 +130,16 @@ typedef struct vigil_host {
 	 * as the instance.  Lookups of a missing key or of another type return the
 	 * fallback (or NULL / 0).
 	 */
-	const char *(*config_string)(vigil_context *ctx, vigil_config_scope scope, const char *key,
+	const char *(*config_string)(vigil_context *ctx, int scope, const char *key,
 				     const char *fallback);
-	double (*config_number)(vigil_context *ctx, vigil_config_scope scope, const char *key,
-				double fallback);
-	int (*config_bool)(vigil_context *ctx, vigil_config_scope scope, const char *key,
-			   int fallback);
+	double (*config_number)(vigil_context *ctx, int scope, const char *key, double fallback);
+	int (*config_bool)(vigil_context *ctx, int scope, const char *key, int fallback);
 	/* Length of a list of strings, and its items; 0 / NULL when absent. */
-	size_t (*config_list_size)(vigil_context *ctx, vigil_config_scope scope, const char *key);
-	const char *(*config_list_item)(vigil_context *ctx, vigil_config_scope scope,
-					const char *key, size_t index);
+	size_t (*config_list_size)(vigil_context *ctx, int scope, const char *key);
+	const char *(*config_list_item)(vigil_context *ctx, int scope, const char *key,
+					size_t index);
 	/* The whole scope as JSON text, for checks with structured options. */
-	const char *(*config_json)(vigil_context *ctx, vigil_config_scope scope);
+	const char *(*config_json)(vigil_context *ctx, int scope);
 
 	/* The instance's stable id ("NAME:instance-name:hash"), "" outside an
 	 * instance. */
