@@ -10,7 +10,8 @@
 
 #include <csignal>
 #include <ctime>
-#include <optional>
+#include <memory>
+#include <vector>
 
 namespace vigil {
 
@@ -71,13 +72,18 @@ int Agent::run(const RunOptions &options)
 	Aggregator aggregator(aggregatorOptions(config));
 	std::vector<ConfiguredCheck> checks = configureAll(catalog, config.conf_dir, aggregator);
 
-	std::optional<JsonLinesOutput> output;
+	std::vector<std::unique_ptr<Output>> outputs;
 	if (config.output.type == "json")
-		output.emplace(config.output);
+		outputs.push_back(std::make_unique<JsonLinesOutput>(config.output));
 	auto emit = [&](double now) {
 		FlushResult flushed = aggregator.flush(now);
-		if (output)
+		for (auto &output : outputs)
 			output->write(flushed);
+	};
+	// Outputs that queue (remote write) get a bounded last chance to send.
+	auto closeOutputs = [&](double seconds) {
+		for (auto &output : outputs)
+			output->close(seconds);
 	};
 
 	Scheduler scheduler({config.check_runners}, std::make_shared<SteadyClock>());
@@ -95,6 +101,7 @@ int Agent::run(const RunOptions &options)
 		scheduler.runAllOnce();
 		scheduler.stop(std::chrono::milliseconds(0));
 		emit(wallClockSeconds());
+		closeOutputs(config.shutdown_grace);
 		return 0;
 	}
 
@@ -116,6 +123,7 @@ int Agent::run(const RunOptions &options)
 	auto grace = std::chrono::milliseconds(static_cast<long>(config.shutdown_grace * 1000));
 	bool clean = scheduler.stop(grace);
 	emit(wallClockSeconds());
+	closeOutputs(config.shutdown_grace);
 	if (!clean) {
 		// A check is stuck inside plugin code: running destructors (and
 		// unloading anything) under it could crash, so leave without them.

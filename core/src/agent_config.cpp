@@ -94,6 +94,7 @@ private:
 			"histogram_aggregates",
 			"histogram_percentiles",
 			"shutdown_grace",
+			"default_timeout",
 		};
 		return keys.count(name) != 0;
 	}
@@ -146,6 +147,12 @@ private:
 			if (!v || !std::isfinite(*v) || *v < 0)
 				fail(s, "must be a number >= 0, got " + describeYaml(s.value));
 			config.shutdown_grace = *v;
+		} else if (k == "default_timeout") {
+			auto v = yamlNumber(s.value);
+			if (!v || !std::isfinite(*v) || *v < 0)
+				fail(s, "must be a number of seconds >= 0 (0 = none), got " +
+						describeYaml(s.value));
+			config.default_timeout = *v;
 		} else {
 			warn(yamlLine(s.key), k, "unknown key, ignoring");
 		}

@@ -27,6 +27,8 @@ struct AgentConfig {
 	std::vector<std::string> histogram_aggregates{"max", "median", "avg", "count"};
 	std::vector<double> histogram_percentiles{0.95};
 	double shutdown_grace = 5; // seconds to wait for running checks at exit
+	// Seconds an instance may run when its config has no `timeout`; 0 = none.
+	double default_timeout = 0;
 };
 
 // Parses vigil.yaml.  Relative paths in it are resolved against the file's

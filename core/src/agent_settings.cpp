@@ -87,7 +87,7 @@ CatalogOptions catalogOptions(const AgentSettings &settings)
 		{"agent_version", VIGIL_VERSION},
 		{"hostname", settings.config.hostname},
 		{"state_dir", settings.state_dir.string()},
-		{"default_timeout", 0},
+		{"default_timeout", settings.config.default_timeout},
 		{"agent_config", {{"hostname", settings.config.hostname}}},
 	};
 	nlohmann::json dirs = nlohmann::json::array();

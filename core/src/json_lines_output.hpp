@@ -5,22 +5,23 @@
 
 #include "agent_config.hpp"
 #include "metric.hpp"
+#include "output.hpp"
 
 #include <cstdio>
 
 namespace vigil {
 
-class JsonLinesOutput {
+class JsonLinesOutput final : public Output {
 public:
 	// Throws std::runtime_error if the file cannot be opened.
 	explicit JsonLinesOutput(const OutputConfig &config);
-	~JsonLinesOutput();
+	~JsonLinesOutput() override;
 	JsonLinesOutput(const JsonLinesOutput &) = delete;
 	JsonLinesOutput &operator=(const JsonLinesOutput &) = delete;
 
 	// Writes and flushes one batch; a write error is logged, not thrown, so a
 	// full disk never stops the checks.
-	void write(const FlushResult &flush);
+	void write(const FlushResult &flush) override;
 
 private:
 	std::FILE *file_;
