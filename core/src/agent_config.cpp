@@ -95,6 +95,12 @@ private:
 			"histogram_percentiles",
 			"shutdown_grace",
 			"default_timeout",
+			"isolation",
+			"worker_max_runs",
+			"worker_max_rss_mb",
+			"worker_max_vm_mb",
+			"quarantine_after",
+			"quarantine_max_backoff",
 		};
 		return keys.count(name) != 0;
 	}
@@ -153,6 +159,27 @@ private:
 				fail(s, "must be a number of seconds >= 0 (0 = none), got " +
 						describeYaml(s.value));
 			config.default_timeout = *v;
+		} else if (k == "isolation") {
+			auto v = yamlString(s.value);
+			if (!v || (*v != "none" && *v != "process"))
+				fail(s, "must be none or process, got " + describeYaml(s.value));
+			config.isolation = *v == "process" ? Isolation::Process : Isolation::None;
+		} else if (k == "worker_max_runs" || k == "quarantine_after") {
+			auto v = yamlInteger(s.value);
+			if (!v || *v < 0 || *v > 1000000000)
+				fail(s, "must be an integer >= 0 (0 = no limit), got " +
+						describeYaml(s.value));
+			(k == "worker_max_runs" ? config.worker_max_runs : config.quarantine_after) =
+				unsigned(*v);
+		} else if (k == "worker_max_rss_mb" || k == "worker_max_vm_mb") {
+			auto v = yamlNumber(s.value);
+			if (!v || !std::isfinite(*v) || *v < 0)
+				fail(s, "must be a number of MB >= 0 (0 = no limit), got " +
+						describeYaml(s.value));
+			(k == "worker_max_rss_mb" ? config.worker_max_rss_mb : config.worker_max_vm_mb) =
+				*v;
+		} else if (k == "quarantine_max_backoff") {
+			config.quarantine_max_backoff = positive(s);
 		} else {
 			warn(yamlLine(s.key), k, "unknown key, ignoring");
 		}

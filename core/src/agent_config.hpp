@@ -2,6 +2,7 @@
 // vigil.yaml: the agent's own configuration.
 #pragma once
 
+#include "check_config.hpp"
 #include "config_error.hpp"
 
 #include <filesystem>
@@ -29,6 +30,14 @@ struct AgentConfig {
 	double shutdown_grace = 5; // seconds to wait for running checks at exit
 	// Seconds an instance may run when its config has no `timeout`; 0 = none.
 	double default_timeout = 0;
+	// Check isolation (docs/isolation.md): where instances without their
+	// own `isolation` run, and the limits of worker processes.
+	Isolation isolation = Isolation::None;
+	unsigned worker_max_runs = 1000; // runs before a worker is replaced; 0 = no limit
+	double worker_max_rss_mb = 256;	 // RSS after a run that replaces the worker; 0 = none
+	double worker_max_vm_mb = 4096;	 // address-space limit (RLIMIT_AS) of a worker; 0 = none
+	unsigned quarantine_after = 3;	 // crashes/timeouts in a row; 0 = never quarantine
+	double quarantine_max_backoff = 300; // seconds, cap of the quarantine backoff
 };
 
 // Parses vigil.yaml.  Relative paths in it are resolved against the file's

@@ -195,6 +195,17 @@ private:
 					     "must be a number > 0, got " + describeYaml(v));
 				inst.timeout = *seconds;
 			}
+			std::tie(k, v) = findKey(item, "isolation");
+			if (v.IsDefined() && !v.IsNull()) {
+				auto s = yamlString(v);
+				if (s && *s == "none")
+					inst.isolation = Isolation::None;
+				else if (s && *s == "process")
+					inst.isolation = Isolation::Process;
+				else
+					fail(v, ".isolation",
+					     "must be none or process, got " + describeYaml(v));
+			}
 		}
 
 		inst.id = instanceId(check_, inst.name, inst.data, inst.init_config);
@@ -275,6 +286,11 @@ bool validCheckName(const std::string &check)
 }
 
 } // namespace
+
+const char *isolationName(Isolation isolation)
+{
+	return isolation == Isolation::Process ? "process" : "none";
+}
 
 CheckConfig parseCheckConfig(const std::string &yaml, const std::string &check,
 			     const std::filesystem::path &source)

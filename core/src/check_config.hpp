@@ -15,6 +15,11 @@
 
 namespace vigil {
 
+// Where an instance runs: in the agent process (fastest, cannot be killed) or
+// in a worker process (hard timeout, crash containment); docs/isolation.md.
+enum class Isolation { None, Process };
+const char *isolationName(Isolation isolation); // "none" / "process"
+
 struct InstanceConfig {
 	// "<check>:<name or 'default'>:<16 hex digits>" - the hash covers the
 	// instance map and init_config, so it is stable across restarts and
@@ -24,6 +29,7 @@ struct InstanceConfig {
 	std::chrono::milliseconds interval{15000}; // min_collection_interval
 	std::vector<std::string> tags;
 	std::optional<double> timeout;			// seconds, if set
+	std::optional<Isolation> isolation;		// unset: the agent's default
 	std::filesystem::path source;			// the file it came from, empty for defaults
 	int line = 0;					// line of the instance in that file
 	nlohmann::json data = nlohmann::json::object(); // the instance map as JSON
