@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "prometheus_output.hpp"
+
+#include <chrono>
+
+namespace vigil {
+
+namespace {
+
+std::string seriesKey(const PromSample &sample)
+{
+	std::string key = sample.name;
+	for (const PromLabel &label : sample.labels) {
+		key.push_back('\0');
+		key += label.name;
+		key.push_back('\0');
+		key += label.value;
+	}
+	return key;
+}
+
+} // namespace
+
+PrometheusOutput::PrometheusOutput(PrometheusOutputOptions options,
+				   std::function<AgentHealth()> health)
+    : options_(std::move(options)), health_(std::move(health)), converter_(options_.naming)
+{
+}
+
+void PrometheusOutput::write(const FlushResult &flush)
+{
+	auto started = std::chrono::steady_clock::now();
+	for (PromSample &sample : converter_.convert(flush)) {
+		std::string key = seriesKey(sample);
+		latest_.insert_or_assign(std::move(key), std::move(sample));
+	}
+	std::vector<PromSample> samples;
+	samples.reserve(latest_.size() + 64);
+	for (auto it = latest_.begin(); it != latest_.end();) {
+		if (flush.timestamp - it->second.timestamp >= options_.stale_after_seconds) {
+			it = latest_.erase(it);
+			continue;
+		}
+		samples.push_back(it->second);
+		++it;
+	}
+	if (health_)
+		for (PromSample &sample : healthSamples(health_(), flush.timestamp))
+			samples.push_back(std::move(sample));
+
+	ExpositionStats stats;
+	auto text = std::make_shared<const std::string>(renderExposition(samples, &stats));
+	{
+		std::lock_guard lock(mutex_);
+		text_ = std::move(text);
+	}
+	series_ = stats.series;
+	duplicates_ = stats.duplicates;
+	type_conflicts_ = stats.type_conflicts;
+	render_seconds_ =
+		std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+}
+
+std::shared_ptr<const std::string> PrometheusOutput::exposition() const
+{
+	std::lock_guard lock(mutex_);
+	return text_;
+}
+
+nlohmann::json PrometheusOutput::status() const
+{
+	return {{"type", "prometheus"},
+		{"series", series_.load()},
+		{"duplicates_dropped", duplicates_.load()},
+		{"type_conflicts_dropped", type_conflicts_.load()},
+		{"last_render_seconds", render_seconds_.load()}};
+}
+
+} // namespace vigil
