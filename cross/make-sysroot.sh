@@ -45,6 +45,9 @@ packages=(
     libssl-dev libssl3
     zlib1g-dev zlib1g
     libbrotli-dev libbrotli1
+    # remote write (protoc-c itself runs on the build machine: scripts/install-deps)
+    libprotobuf-c-dev libprotobuf-c1
+    libsnappy-dev libsnappy1v5
 )
 
 
@@ -152,7 +155,8 @@ done < <(find "$sysroot" -type l -lname '/*' -print0)
 libdir="$sysroot/usr/lib/$multiarch"
 dangling=$(find "$sysroot/usr/lib" -xtype l -name '*.so*' | sed "s|^$sysroot||" || true)
 [[ -z $dangling ]] || die "dangling library symlinks in the sysroot:"$'\n'"$dangling"
-for pc in yaml-cpp spdlog fmt nlohmann_json CLI11 gtest gmock benchmark cpp-httplib; do
+for pc in yaml-cpp spdlog fmt nlohmann_json CLI11 gtest gmock benchmark cpp-httplib \
+    libprotobuf-c snappy; do
     PKG_CONFIG_LIBDIR="$libdir/pkgconfig:$sysroot/usr/share/pkgconfig" \
     PKG_CONFIG_SYSROOT_DIR="$sysroot" pkg-config --exists "$pc" \
         || die "pkg-config cannot resolve '$pc' in the sysroot"

@@ -91,6 +91,7 @@ private:
 			"flush_interval",
 			"log_level",
 			"output",
+			"remote_write",
 			"histogram_aggregates",
 			"histogram_percentiles",
 			"shutdown_grace",
@@ -129,6 +130,8 @@ private:
 			config.log_level = logLevel(s);
 		} else if (k == "output") {
 			config.output = output(s);
+		} else if (k == "remote_write") {
+			config.remote_write = remoteWrite(s);
 		} else if (k == "histogram_aggregates") {
 			config.histogram_aggregates.clear();
 			forEachItem(s, "must be a list of aggregates", [&](const Setting &item) {
@@ -272,6 +275,88 @@ private:
 			}
 		}
 		return out;
+	}
+
+	// Calls f(sub-setting) for each key of a map setting, after the
+	// duplicate-key check.
+	template <typename F>
+	void forEachKey(const Setting &s, const std::string &what, F &&f)
+	{
+		if (!s.value.IsMap())
+			fail(s, what + ", got " + describeYaml(s.value));
+		std::set<std::string> seen;
+		for (const auto &entry : s.value) {
+			const std::string name = entry.first.IsScalar() ? entry.first.Scalar()
+									: describeYaml(entry.first);
+			Setting sub{entry.first, entry.second, s.field + "." + name};
+			if (!seen.insert(name).second)
+				fail(yamlLine(entry.first), sub.field, "duplicate key");
+			f(name, sub);
+		}
+	}
+
+	size_t count(const Setting &s, long long max)
+	{
+		auto v = yamlInteger(s.value);
+		if (!v || *v < 1 || *v > max)
+			fail(s, "must be an integer from 1 to " + std::to_string(max) + ", got " +
+					describeYaml(s.value));
+		return size_t(*v);
+	}
+
+	RemoteWriteConfig remoteWrite(const Setting &s)
+	{
+		RemoteWriteConfig rw;
+		bool bounded_batch = false;
+		forEachKey(s, "must be a map with url and options", [&](const std::string &name,
+									 const Setting &sub) {
+			if (name == "url") {
+				rw.url = string(sub);
+				if (rw.url.rfind("http://", 0) != 0 && rw.url.rfind("https://", 0) != 0)
+					fail(sub, "must start with http:// or https://, got " +
+							  describeYaml(sub.value));
+			} else if (name == "queue_size") {
+				rw.queue_size = count(sub, 100000000);
+			} else if (name == "max_samples_per_send") {
+				rw.max_samples_per_send = count(sub, 1000000);
+				bounded_batch = true;
+			} else if (name == "timeout") {
+				rw.timeout = positive(sub);
+			} else if (name == "min_backoff") {
+				rw.min_backoff = positive(sub);
+			} else if (name == "max_backoff") {
+				rw.max_backoff = positive(sub);
+			} else if (name == "bearer_token_file") {
+				rw.bearer_token_file = path(sub);
+			} else if (name == "basic_auth") {
+				forEachKey(sub, "must be a map with username and password_file",
+					   [&](const std::string &key, const Setting &auth) {
+						   if (key == "username")
+							   rw.basic_auth_username = string(auth);
+						   else if (key == "password_file")
+							   rw.basic_auth_password_file = path(auth);
+						   else
+							   warn(yamlLine(auth.key), auth.field,
+								"unknown key, ignoring");
+					   });
+				if (rw.basic_auth_username.empty() || rw.basic_auth_password_file.empty())
+					fail(sub, "needs both username and password_file");
+			} else {
+				warn(yamlLine(sub.key), sub.field, "unknown key, ignoring");
+			}
+		});
+		if (rw.url.empty())
+			fail(s, "needs a url (e.g. http://127.0.0.1:9090/api/v1/write)");
+		if (!rw.basic_auth_username.empty() && !rw.bearer_token_file.empty())
+			fail(s, "has both basic_auth and bearer_token_file; use one");
+		if (rw.max_backoff < rw.min_backoff)
+			fail(s, "max_backoff must not be smaller than min_backoff");
+		if (rw.max_samples_per_send > rw.queue_size) {
+			if (bounded_batch)
+				fail(s, "max_samples_per_send must not be larger than queue_size");
+			rw.max_samples_per_send = rw.queue_size;
+		}
+		return rw;
 	}
 
 	[[noreturn]] void fail(int line, const std::string &field, const std::string &what)

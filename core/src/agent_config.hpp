@@ -16,6 +16,19 @@ struct OutputConfig {
 	std::string path = "-";	   // "-" = stdout
 };
 
+// `remote_write:` in vigil.yaml (docs/outputs.md, "Remote write").
+struct RemoteWriteConfig {
+	std::string url;			 // empty = no remote write
+	size_t queue_size = 50000;		 // samples kept while the receiver is away
+	size_t max_samples_per_send = 2000;	 // per POST, <= queue_size
+	double timeout = 10;			 // seconds per POST
+	double min_backoff = 0.03;		 // seconds, first retry's ceiling
+	double max_backoff = 5;			 // seconds, cap of the retry ceiling
+	std::string basic_auth_username;	 // empty = no basic auth
+	std::filesystem::path basic_auth_password_file;
+	std::filesystem::path bearer_token_file; // empty = no bearer token
+};
+
 struct AgentConfig {
 	std::filesystem::path source;			 // the file read, empty for defaults
 	std::vector<std::filesystem::path> plugins_dirs; // empty = built-in defaults
@@ -25,6 +38,7 @@ struct AgentConfig {
 	double flush_interval = 15; // seconds, > 0
 	std::string log_level = "info";
 	OutputConfig output;
+	RemoteWriteConfig remote_write;
 	std::vector<std::string> histogram_aggregates{"max", "median", "avg", "count"};
 	std::vector<double> histogram_percentiles{0.95};
 	double shutdown_grace = 5; // seconds to wait for running checks at exit

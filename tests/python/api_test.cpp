@@ -45,7 +45,9 @@ TEST(PythonApi, MetricsServiceChecksEventsWarnings)
 	ASSERT_NE(gauge, nullptr);
 	EXPECT_EQ(gauge->type, VIGIL_METRIC_GAUGE);
 	EXPECT_EQ(gauge->value, 1.5);
-	EXPECT_THAT(gauge->tags, ElementsAre("a:1", "b:2", "c:3", "env:test"));
+	// Instance tags are the agent's to add (to every check kind): a
+	// check's own submissions carry only the tags it gave.
+	EXPECT_THAT(gauge->tags, ElementsAre("a:1", "b:2", "c:3"));
 	EXPECT_EQ(c.metric("api.count")->type, VIGIL_METRIC_COUNT);
 	EXPECT_EQ(c.metric("api.monotonic")->type, VIGIL_METRIC_MONOTONIC_COUNT);
 	EXPECT_EQ(c.metric("api.rate")->type, VIGIL_METRIC_RATE);
@@ -54,22 +56,26 @@ TEST(PythonApi, MetricsServiceChecksEventsWarnings)
 	ASSERT_NE(c.metric("raw.gauge"), nullptr) << "raw=True skips the namespace";
 	EXPECT_EQ(c.metric("api.hosted")->hostname, "other-host");
 	EXPECT_EQ(c.metric("api.gauge")->hostname, "");
-	EXPECT_THAT(c.metric("api.device")->tags, ElementsAre("device:sda", "env:test"));
+	EXPECT_THAT(c.metric("api.device")->tags, ElementsAre("device:sda"));
 	EXPECT_EQ(c.metric("api.string_value")->value, 10.5);
-	EXPECT_THAT(c.metric("api.bad_tags")->tags, ElementsAre("ok:1", "bytes:1", "env:test"));
+	EXPECT_THAT(c.metric("api.bad_tags")->tags, ElementsAre("ok:1", "bytes:1"));
+	// ...while self.instance still shows them to the check.
+	ASSERT_NE(c.metric("api.instance.tags"), nullptr);
+	EXPECT_EQ(c.metric("api.instance.tags")->value, 1);
+	EXPECT_THAT(c.metric("api.instance.tags")->tags, ElementsAre("env:test"));
 
 	ASSERT_EQ(c.service_checks.size(), 1u);
 	EXPECT_EQ(c.service_checks[0].name, "api.can_connect");
 	EXPECT_EQ(c.service_checks[0].status, VIGIL_STATUS_CRITICAL);
 	EXPECT_EQ(c.service_checks[0].message, "down");
-	EXPECT_THAT(c.service_checks[0].tags, ElementsAre("sc:1", "env:test"));
+	EXPECT_THAT(c.service_checks[0].tags, ElementsAre("sc:1"));
 
 	ASSERT_EQ(c.events.size(), 1u);
 	EXPECT_EQ(c.events[0].title, "title");
 	EXPECT_EQ(c.events[0].text, "text");
 	EXPECT_EQ(c.events[0].alert_type, "error");
 	EXPECT_EQ(c.events[0].timestamp, 1700000000);
-	EXPECT_THAT(c.events[0].tags, ElementsAre("ev:1", "env:test"));
+	EXPECT_THAT(c.events[0].tags, ElementsAre("ev:1"));
 
 	EXPECT_THAT(c.warnings, testing::Contains("careful: hot"));
 	EXPECT_THAT(c.warnings, testing::Contains(HasSubstr("tag 42 is a int, not a string")));
@@ -85,6 +91,28 @@ TEST(PythonApi, MetricsServiceChecksEventsWarnings)
 	EXPECT_EQ(value("api.check_id.set"), 1);
 	EXPECT_EQ(value("api.init.value"), 42);
 	EXPECT_EQ(value("api.datadog_agent.ok"), 1);
+}
+
+// rtloader's signature: (check, check_id, name, value, lower, upper,
+// monotonic, hostname, tags[, flush_first_value]); a bucket is sent as a
+// count (monotonic_count when monotonic) tagged with its bounds.
+TEST(PythonApi, HistogramBucketsTakeRtloadersArguments)
+{
+	ApiRun r;
+	runApiCheck(r, nlohmann::json::object());
+	ASSERT_EQ(r.result, VIGIL_OK) << r.ctx.error;
+	const auto *bucket = r.ctx.metric("api.bucket");
+	ASSERT_NE(bucket, nullptr) << "AgentCheck.submit_histogram_bucket prefixes the namespace";
+	EXPECT_EQ(bucket->type, VIGIL_METRIC_MONOTONIC_COUNT);
+	EXPECT_EQ(bucket->value, 4);
+	EXPECT_EQ(bucket->hostname, "bucket-host");
+	EXPECT_THAT(bucket->tags, ElementsAre("hb:1", "lower_bound:0", "upper_bound:10.5"));
+	const auto *raw = r.ctx.metric("raw.bucket");
+	ASSERT_NE(raw, nullptr) << "aggregator.submit_histogram_bucket called directly";
+	EXPECT_EQ(raw->type, VIGIL_METRIC_COUNT);
+	EXPECT_EQ(raw->value, 2);
+	EXPECT_EQ(raw->hostname, "");
+	EXPECT_THAT(raw->tags, ElementsAre("rb:1", "lower_bound:1", "upper_bound:2"));
 }
 
 TEST(PythonApi, PersistentCacheKeysAreSafeFileNames)

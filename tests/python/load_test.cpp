@@ -36,8 +36,9 @@ TEST(PythonLoad, NameIsStemAndVersionFromModule)
 
 TEST(PythonLoad, EveryImportLineWorks)
 {
-	for (const char *file : {"import_datadog_checks_base.py", "import_datadog_checks_checks.py",
-				 "import_checks.py", "import_vigil.py"}) {
+	for (const char *file :
+	     {"import_datadog_checks_base.py", "import_datadog_checks_base_checks.py",
+	      "import_datadog_checks_checks.py", "import_checks.py", "import_vigil.py"}) {
 		PythonHost &h = host();
 		auto loaded = h.load(file);
 		ASSERT_NE(loaded.check, nullptr) << file << ": " << loaded.error;

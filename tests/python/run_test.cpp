@@ -75,6 +75,36 @@ TEST(PythonRun, SoftTimeoutInterruptsPurePythonAndNextRunIsClean)
 	h.desc->destroy(h.provider, check);
 }
 
+// What happens when a check catches the interrupt (`except BaseException`):
+// the run still counts as a timeout, what it sent before and after is kept,
+// only one interrupt is raised per run (the check may carry on to its end),
+// and nothing is left pending for the next run on this thread.
+TEST(PythonRun, SwallowedTimeoutIsStillATimeoutAndDoesNotLeak)
+{
+	PythonHost &h = PythonHost::get();
+	auto loaded = mustLoad("swallow_timeout.py");
+	vigil_context ctx;
+	ctx.instance = {{"timeout", 0.3}, {"spin_after", 0.5}, {"later_spin", 0.1}};
+	void *check = h.create(loaded.check, ctx);
+	ASSERT_NE(check, nullptr) << ctx.error;
+	EXPECT_EQ(h.run(check, ctx), VIGIL_TIMEOUT);
+	EXPECT_EQ(ctx.error, "timeout after 0.3 s");
+	ASSERT_NE(ctx.metric("swallow.caught"), nullptr);
+	EXPECT_THAT(ctx.metric("swallow.caught")->tags,
+		    testing::ElementsAre("exception:CheckTimeout"));
+	EXPECT_NE(ctx.metric("swallow.finished"), nullptr)
+		<< "a second interrupt cut the spin after the first was caught";
+
+	for (int run = 2; run <= 3; ++run) {
+		vigil_context next;
+		EXPECT_EQ(h.run(check, next), VIGIL_OK) << "run " << run << ": " << next.error;
+		ASSERT_NE(next.metric("swallow.run"), nullptr) << "run " << run;
+		EXPECT_EQ(next.metric("swallow.run")->value, run);
+		std::this_thread::sleep_for(std::chrono::milliseconds(400));
+	}
+	h.desc->destroy(h.provider, check);
+}
+
 TEST(PythonRun, PrintGoesToTheLogNotStdout)
 {
 	PythonHost &h = PythonHost::get();

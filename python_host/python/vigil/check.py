@@ -48,7 +48,7 @@ def ensure_bytes(s, encoding='utf-8'):
 def _metric_method(mtype):
     def submit(self, name, value, tags=None, hostname=None, device_name=None, raw=False,
                flush_first_value=False):
-        if self._extra_tags or device_name is not None:
+        if device_name is not None:
             tags = self._tags(tags, device_name)
         _submit_metric(self, self.check_id, mtype, name if raw else self._prefix + name, value,
                        tags, hostname, flush_first_value)
@@ -91,11 +91,8 @@ class AgentCheck:
 
         ns = self.__NAMESPACE__
         self._prefix = ns + '.' if ns else ''
-        # Instance `tags` go on everything the check sends.  Only strings:
-        # anything else is dropped (with a warning at submission time in C).
-        itags = (self.instance or {}).get('tags') or [] if isinstance(self.instance, dict) else []
-        self._instance_tags = list(itags) if isinstance(itags, (list, tuple)) else []
-        self._extra_tags = bool(self._instance_tags)
+        # Instance `tags` are not added here: the agent adds them to every
+        # sample, service check and event of every check kind, native or not.
 
     # -- metrics ---------------------------------------------------------
     gauge = _metric_method(aggregator.GAUGE)
@@ -114,28 +111,26 @@ class AgentCheck:
     def submit_histogram_bucket(self, name, value, lower_bound, upper_bound, monotonic, hostname,
                                 tags, raw=False, flush_first_value=False):
         _submit_histogram_bucket(self, self.check_id, name if raw else self._prefix + name, value,
-                                 lower_bound, upper_bound, monotonic, hostname,
-                                 self._tags(tags, None), flush_first_value)
+                                 lower_bound, upper_bound, monotonic, hostname, tags,
+                                 flush_first_value)
 
-    def _tags(self, tags, device_name):
+    @staticmethod
+    def _tags(tags, device_name):
+        if device_name is None:
+            return tags
         out = list(tags) if tags is not None else []
-        if device_name is not None:
-            out.append('device:' + str(device_name))
-        out.extend(self._instance_tags)
+        out.append('device:' + str(device_name))
         return out
 
     # -- service checks and events ---------------------------------------
     def service_check(self, name, status, tags=None, hostname=None, message=None, raw=False):
         _submit_service_check(self, self.check_id, name if raw else self._prefix + name,
-                              int(status), self._tags(tags, None), hostname,
+                              int(status), tags, hostname,
                               '' if message is None else str(message))
 
     def event(self, event):
         if not isinstance(event, dict):
             raise TypeError('event must be a dict, not %s' % type(event).__name__)
-        if self._instance_tags:
-            event = dict(event)
-            event['tags'] = list(event.get('tags') or []) + self._instance_tags
         _submit_event(self, self.check_id, event)
 
     # -- warnings, metadata, cache ---------------------------------------

@@ -19,6 +19,14 @@ class ApiCheck(AgentCheck):
         self.gauge('device', 9, device_name='sda')
         self.gauge('string_value', '10.5')
         self.gauge('bad_tags', 11, tags=['ok:1', 42, b'bytes:1'])
+        # The check sees its instance's tags; the agent (not the check) adds
+        # them to what it sends, so they are sent here only as given.
+        self.gauge('instance.tags', len(instance.get('tags') or []),
+                   tags=list(instance.get('tags') or []))
+        self.submit_histogram_bucket('bucket', 4, 0, 10.5, True, 'bucket-host', ['hb:1'])
+        import aggregator
+        aggregator.submit_histogram_bucket(self, self.check_id, 'raw.bucket', 2, 1, 2, False,
+                                           None, ['rb:1'], True)
         self.service_check('can_connect', AgentCheck.CRITICAL, tags=['sc:1'], message='down')
         self.event({'msg_title': 'title', 'msg_text': 'text', 'timestamp': 1700000000,
                     'alert_type': 'error', 'tags': ['ev:1']})
