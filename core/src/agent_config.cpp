@@ -2,10 +2,12 @@
 #include "agent_config.hpp"
 
 #include "config_file.hpp"
+#include "http_listen_address.hpp"
 #include "yaml_to_json.hpp"
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <set>
 #include <string_view>
@@ -102,6 +104,9 @@ private:
 			"worker_max_vm_mb",
 			"quarantine_after",
 			"quarantine_max_backoff",
+			"listen",
+			"run_dir",
+			"prometheus_prefix",
 		};
 		return keys.count(name) != 0;
 	}
@@ -183,6 +188,32 @@ private:
 				*v;
 		} else if (k == "quarantine_max_backoff") {
 			config.quarantine_max_backoff = positive(s);
+		} else if (k == "listen") {
+			// `listen: off` reads as a YAML boolean false; it means off.
+			auto v = yamlString(s.value);
+			if (!v && s.value.IsScalar() && s.value.Scalar() == "off")
+				v = "off";
+			if (!v)
+				fail(s, "must be host:port or off, got " + describeYaml(s.value));
+			try {
+				auto address = parseListenAddress(*v);
+				config.listen = address ? formatListenAddress(*address) : "";
+			} catch (const std::invalid_argument &e) {
+				fail(s, e.what());
+			}
+		} else if (k == "run_dir") {
+			config.run_dir = path(s);
+		} else if (k == "prometheus_prefix") {
+			auto v = string(s);
+			auto valid = [](char c) {
+				return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+				       c == ':';
+			};
+			if (!v.empty() && (std::isdigit(static_cast<unsigned char>(v[0])) ||
+					   !std::all_of(v.begin(), v.end(), valid)))
+				fail(s, "must be a valid Prometheus name start like vigil_, got " +
+						describeYaml(s.value));
+			config.prometheus_prefix = v;
 		} else {
 			warn(yamlLine(s.key), k, "unknown key, ignoring");
 		}

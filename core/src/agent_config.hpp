@@ -52,6 +52,12 @@ struct AgentConfig {
 	double worker_max_vm_mb = 4096;	 // address-space limit (RLIMIT_AS) of a worker; 0 = none
 	unsigned quarantine_after = 3;	 // crashes/timeouts in a row; 0 = never quarantine
 	double quarantine_max_backoff = 300; // seconds, cap of the quarantine backoff
+	// HTTP server for /metrics and /status: "host:port" (validated), "" = off.
+	std::string listen = "127.0.0.1:17380";
+	// Where the running agent writes its status token and address (0700
+	// directory, 0600 file); empty = the built-in default (docs/configuration.md).
+	std::filesystem::path run_dir;
+	std::string prometheus_prefix; // prepended to every check metric name on /metrics
 };
 
 // Parses vigil.yaml.  Relative paths in it are resolved against the file's

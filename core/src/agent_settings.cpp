@@ -59,6 +59,8 @@ AgentSettings resolveSettings(const CliOverrides &cli)
 		c.conf_dir = cli.conf_dir;
 	else if (c.conf_dir.empty())
 		c.conf_dir = defaults.conf_dir;
+	if (c.run_dir.empty())
+		c.run_dir = defaults.run_dir;
 	if (c.hostname.empty())
 		c.hostname = machineHostname();
 

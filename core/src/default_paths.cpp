@@ -40,6 +40,7 @@ DefaultPaths defaultPaths()
 		paths.conf_dir = source_root / "plugins" / "conf.d";
 		paths.python_host = build_root / "python_host" / "python_host.so";
 		paths.state_dir = build_root / "state";
+		paths.run_dir = build_root / "run";
 		return paths;
 	}
 	const fs::path sysconf = fs::path(VIGIL_SYSCONFDIR) / "vigil";
@@ -48,6 +49,7 @@ DefaultPaths defaultPaths()
 	paths.agent_config = sysconf / "vigil.yaml";
 	paths.python_host = fs::path(VIGIL_LIBDIR) / "vigil" / "providers" / "python_host.so";
 	paths.state_dir = fs::path(VIGIL_LOCALSTATEDIR) / "lib" / "vigil";
+	paths.run_dir = fs::path(VIGIL_LOCALSTATEDIR) / "run" / "vigil";
 	return paths;
 }
 

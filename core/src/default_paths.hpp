@@ -16,6 +16,7 @@ struct DefaultPaths {
 	std::filesystem::path agent_config; // read only if it exists
 	std::filesystem::path python_host;  // the Python provider plugin
 	std::filesystem::path state_dir;    // persistent check state (caches)
+	std::filesystem::path run_dir;	    // the running agent's status token and address
 };
 
 DefaultPaths defaultPaths();
