@@ -2,6 +2,7 @@
 #include "agent.hpp"
 
 #include "check_instances.hpp"
+#include "http_agent_endpoints.hpp"
 #include "json_lines_output.hpp"
 #include "logging.hpp"
 #include "run_context.hpp"
@@ -95,6 +96,11 @@ int Agent::run(const RunOptions &options)
 		}
 	log->info("{} checks, {} instances, {} runners", checks.size(), instances,
 		  config.check_runners);
+	// /metrics and /status; declared after the scheduler and the outputs,
+	// whose state its threads read, so it is stopped first.
+	std::unique_ptr<AgentEndpoints> endpoints;
+	if (!options.once)
+		endpoints = startAgentEndpoints(settings_, catalog, checks, scheduler, outputs);
 
 	if (options.once) {
 		scheduler.startWorkers();

@@ -27,4 +27,11 @@ struct RunCommandOptions {
 };
 int runCommand(const CliOverrides &overrides, const RunCommandOptions &options);
 
+struct StatusCommandOptions {
+	bool json = false;
+	std::filesystem::path run_dir; // empty = from vigil.yaml or the default
+};
+// Exit status 1 when no agent answers.
+int statusCommand(const CliOverrides &overrides, const StatusCommandOptions &options);
+
 } // namespace vigil::cli

@@ -50,6 +50,13 @@ int main(int argc, char **argv)
 	run->add_option("--output", run_options.output, "Output: json (stdout) or none")
 		->check(CLI::IsMember({"json", "none"}));
 
+	cli::StatusCommandOptions status_options;
+	std::string status_run_dir;
+	auto *status = app.add_subcommand("status", "What the running agent and its checks are doing");
+	status->add_flag("--json", status_options.json, "Print JSON");
+	status->add_option("--run-dir", status_run_dir,
+			   "The agent's run_dir (default: from vigil.yaml)");
+
 	CLI11_PARSE(app, argc, argv);
 
 	overrides.config_file = config_file;
@@ -66,6 +73,10 @@ int main(int argc, char **argv)
 			return cli::checkCommand(overrides, check_options);
 		if (*run)
 			return cli::runCommand(overrides, run_options);
+		if (*status) {
+			status_options.run_dir = status_run_dir;
+			return cli::statusCommand(overrides, status_options);
+		}
 	} catch (const std::exception &e) {
 		std::fprintf(stderr, "vigil: error: %s\n", e.what());
 		return 2;
