@@ -99,6 +99,7 @@ TEST(AgentConfigTest, EmptyFileGivesDefaults)
 	EXPECT_THAT(c.histogram_aggregates, ElementsAre("max", "median", "avg", "count"));
 	EXPECT_THAT(c.histogram_percentiles, ElementsAre(0.95));
 	EXPECT_EQ(c.shutdown_grace, 5);
+	EXPECT_EQ(c.default_timeout, 0); // no timeout
 	EXPECT_THAT(warnings, IsEmpty());
 }
 
@@ -126,6 +127,7 @@ TEST(AgentConfigTest, EveryKey)
 	EXPECT_THAT(c.histogram_aggregates, ElementsAre("min", "max", "sum"));
 	EXPECT_THAT(c.histogram_percentiles, ElementsAre(0.5, 0.99));
 	EXPECT_EQ(c.shutdown_grace, 0);
+	EXPECT_EQ(c.default_timeout, 2.5);
 	EXPECT_THAT(warnings, IsEmpty());
 }
 
@@ -189,6 +191,13 @@ TEST(AgentConfigTest, WrongTypesAndRangesNameFileLineAndKey)
 		  f + "1: shutdown_grace: must be a number >= 0, got -1");
 	EXPECT_EQ(agentError("shutdown_grace: true"),
 		  f + "1: shutdown_grace: must be a number >= 0, got true");
+	EXPECT_EQ(agentError("default_timeout: -0.5"),
+		  f + "1: default_timeout: must be a number of seconds >= 0 (0 = none), got -0.5");
+	EXPECT_EQ(agentError("default_timeout: soon"),
+		  f + "1: default_timeout: must be a number of seconds >= 0 (0 = none), got "
+		      "\"soon\"");
+	EXPECT_EQ(agentError("default_timeout: .inf"),
+		  f + "1: default_timeout: must be a number of seconds >= 0 (0 = none), got .inf");
 	EXPECT_EQ(agentError("log_level: loud"),
 		  f + "1: log_level: must be one of trace, debug, info, warning, error, critical, "
 		      "off, got \"loud\"");
