@@ -2,6 +2,7 @@
 #include "agent.hpp"
 
 #include "check_instances.hpp"
+#include "isolation/isolated_instance.hpp"
 #include "http_agent_endpoints.hpp"
 #include "json_lines_output.hpp"
 #include "logging.hpp"
@@ -71,7 +72,11 @@ int Agent::run(const RunOptions &options)
 
 	CheckCatalog catalog = CheckCatalog::load(config.plugins_dirs, catalogOptions(settings_));
 	Aggregator aggregator(aggregatorOptions(config));
-	std::vector<ConfiguredCheck> checks = configureAll(catalog, config.conf_dir, aggregator);
+	// Declared before the scheduler so that it outlives it: the pools' workers
+	// are killed and reaped last, after every run has ended.
+	std::shared_ptr<IsolationContext> isolation = makeIsolationContext(settings_);
+	std::vector<ConfiguredCheck> checks =
+		configureAll(catalog, config.conf_dir, aggregator, isolation);
 
 	std::vector<std::unique_ptr<Output>> outputs;
 	if (config.output.type == "json")
@@ -87,7 +92,8 @@ int Agent::run(const RunOptions &options)
 			output->close(seconds);
 	};
 
-	Scheduler scheduler({config.check_runners}, std::make_shared<SteadyClock>());
+	Scheduler scheduler({config.check_runners, quarantinePolicy(config)},
+			    std::make_shared<SteadyClock>());
 	size_t instances = 0;
 	for (ConfiguredCheck &check : checks)
 		for (auto &instance : check.instances) {
@@ -128,6 +134,8 @@ int Agent::run(const RunOptions &options)
 	log->info("received {}, stopping (grace {} s)", strsignal(sig), config.shutdown_grace);
 	auto grace = std::chrono::milliseconds(static_cast<long>(config.shutdown_grace * 1000));
 	bool clean = scheduler.stop(grace);
+	// No worker process may outlive the agent (docs/isolation.md).
+	isolation->shutdown();
 	emit(wallClockSeconds());
 	closeOutputs(config.shutdown_grace);
 	if (!clean) {

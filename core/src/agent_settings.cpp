@@ -78,13 +78,8 @@ AgentSettings resolveSettings(const CliOverrides &cli)
 	return settings;
 }
 
-CatalogOptions catalogOptions(const AgentSettings &settings)
+std::string pythonProviderOptions(const AgentSettings &settings)
 {
-	CatalogOptions options;
-#if !VIGIL_PYTHON_ENABLED
-	(void)settings;
-	options.python_unavailable_reason = "built without Python support";
-#else
 	nlohmann::json provider_options = {
 		{"agent_version", VIGIL_VERSION},
 		{"hostname", settings.config.hostname},
@@ -96,7 +91,18 @@ CatalogOptions catalogOptions(const AgentSettings &settings)
 	for (const fs::path &dir : settings.config.plugins_dirs)
 		dirs.push_back(dir.string());
 	provider_options["plugin_dirs"] = dirs;
-	options.python_provider = [path = settings.python_host, json = provider_options.dump()]() {
+	return provider_options.dump();
+}
+
+CatalogOptions catalogOptions(const AgentSettings &settings)
+{
+	CatalogOptions options;
+#if !VIGIL_PYTHON_ENABLED
+	(void)settings;
+	options.python_unavailable_reason = "built without Python support";
+#else
+	options.python_provider = [path = settings.python_host,
+				   json = pythonProviderOptions(settings)]() {
 		std::error_code ec;
 		if (!fs::exists(path, ec))
 			throw PluginError("'" + path.string() + "' not found");

@@ -33,6 +33,10 @@ struct AgentSettings {
 // (bad log level).  Also applies the log level.
 AgentSettings resolveSettings(const CliOverrides &cli);
 
+// The init() options of the Python provider (provider.h), also sent to the
+// worker processes of isolated .py checks.
+std::string pythonProviderOptions(const AgentSettings &settings);
+
 // How this build treats .py files: skipped in the lite build, else run by
 // the python_host provider, opened on first use.
 CatalogOptions catalogOptions(const AgentSettings &settings);

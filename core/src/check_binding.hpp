@@ -26,6 +26,9 @@ public:
 };
 
 // The binding of a native check; `plugin` must outlive it (the catalog does).
-std::shared_ptr<const CheckBinding> nativeBinding(const NativePlugin &plugin);
+// `host`: the services the check is given; null = the agent's (a worker
+// process passes its own, see isolation/worker_recorder.hpp).
+std::shared_ptr<const CheckBinding> nativeBinding(const NativePlugin &plugin,
+						  const vigil_host *host = nullptr);
 
 } // namespace vigil

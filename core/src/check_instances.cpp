@@ -2,12 +2,13 @@
 #include "check_instances.hpp"
 
 #include "check_instance.hpp"
+#include "isolation/isolated_instance.hpp"
 #include "logging.hpp"
 
 namespace vigil {
 
 ConfiguredCheck configureCheck(const CatalogEntry &entry, const std::filesystem::path &conf_dir,
-			       Aggregator &aggregator)
+			       Aggregator &aggregator, std::shared_ptr<IsolationContext> isolation)
 {
 	ConfiguredCheck check;
 	check.entry = &entry;
@@ -20,20 +21,26 @@ ConfiguredCheck configureCheck(const CatalogEntry &entry, const std::filesystem:
 
 	if (entry.state != CheckState::Ok || !entry.binding)
 		return check;
-	for (const InstanceConfig &instance : check.config.instances)
-		check.instances.push_back(
-			std::make_shared<CheckInstance>(entry.binding, instance, aggregator));
+	for (const InstanceConfig &instance : check.config.instances) {
+		if (isolation && isolation->isolationOf(instance) == Isolation::Process)
+			check.instances.push_back(std::make_shared<IsolatedInstance>(
+				entry, instance, aggregator, isolation));
+		else
+			check.instances.push_back(
+				std::make_shared<CheckInstance>(entry.binding, instance, aggregator));
+	}
 	return check;
 }
 
 std::vector<ConfiguredCheck> configureAll(const CheckCatalog &catalog,
 					  const std::filesystem::path &conf_dir,
-					  Aggregator &aggregator)
+					  Aggregator &aggregator,
+					  std::shared_ptr<IsolationContext> isolation)
 {
 	std::vector<ConfiguredCheck> checks;
 	for (const CatalogEntry &entry : catalog.entries())
 		if (entry.state == CheckState::Ok)
-			checks.push_back(configureCheck(entry, conf_dir, aggregator));
+			checks.push_back(configureCheck(entry, conf_dir, aggregator, isolation));
 	return checks;
 }
 

@@ -22,20 +22,20 @@ struct SetupCall {
 class ProvidedBinding final : public CheckBinding {
 public:
 	ProvidedBinding(std::shared_ptr<CheckProvider> provider, const ProviderPlugin &plugin,
-			void *state, ProvidedCheck check)
+			void *state, ProvidedCheck check, const vigil_host *host)
 	    : provider_(std::move(provider)), d_(plugin.descriptor), state_(state),
-	      check_(std::move(check))
+	      check_(std::move(check)), host_(host ? host : hostServices())
 	{
 	}
 
 	const std::string &name() const override { return check_.name; }
 	void *create(vigil_context *ctx) const override
 	{
-		return d_->create(state_, check_.handle, hostServices(), ctx);
+		return d_->create(state_, check_.handle, host_, ctx);
 	}
 	vigil_result run(void *instance, vigil_context *ctx) const override
 	{
-		return d_->run(state_, instance, hostServices(), ctx);
+		return d_->run(state_, instance, host_, ctx);
 	}
 	void destroy(void *instance) const override { d_->destroy(state_, instance); }
 
@@ -44,6 +44,7 @@ private:
 	const vigil_provider_descriptor *d_;
 	void *state_;
 	ProvidedCheck check_;
+	const vigil_host *host_;
 };
 
 } // namespace
@@ -83,9 +84,11 @@ ProvidedCheck CheckProvider::load(const std::filesystem::path &file)
 	return check;
 }
 
-std::shared_ptr<const CheckBinding> CheckProvider::binding(const ProvidedCheck &check)
+std::shared_ptr<const CheckBinding> CheckProvider::binding(const ProvidedCheck &check,
+							   const vigil_host *host)
 {
-	return std::make_shared<ProvidedBinding>(shared_from_this(), plugin_, state_, check);
+	return std::make_shared<ProvidedBinding>(shared_from_this(), plugin_, state_, check,
+						 host);
 }
 
 } // namespace vigil

@@ -32,8 +32,10 @@ public:
 	// Loads one file; throws PluginError with the provider's one-line reason.
 	ProvidedCheck load(const std::filesystem::path &file);
 
-	// How instances of a loaded file run; keeps the provider alive.
-	std::shared_ptr<const CheckBinding> binding(const ProvidedCheck &check);
+	// How instances of a loaded file run; keeps the provider alive.  `host`:
+	// the services the check is given; null = the agent's.
+	std::shared_ptr<const CheckBinding> binding(const ProvidedCheck &check,
+						    const vigil_host *host = nullptr);
 
 	CheckProvider(ProviderPlugin plugin) : plugin_(std::move(plugin)) {}
 

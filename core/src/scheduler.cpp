@@ -30,7 +30,7 @@ using namespace scheduler_detail;
 struct Scheduler::Impl {
 	Impl(SchedulerOptions options, std::shared_ptr<Clock> clock)
 	    : worker_count(std::max(1u, options.workers)),
-	      state(std::make_shared<State>(std::move(clock), worker_count))
+	      state(std::make_shared<State>(std::move(clock), worker_count, options.quarantine))
 	{
 	}
 
@@ -216,6 +216,7 @@ std::vector<InstanceStats> Scheduler::stats() const
 {
 	const State &s = *impl_->state;
 	std::lock_guard lock(impl_->state->mutex);
+	const Clock::time_point now = s.clock->now();
 	std::vector<InstanceStats> out;
 	out.reserve(s.entries.size());
 	for (const auto &entry : s.entries) {
@@ -224,6 +225,13 @@ std::vector<InstanceStats> Scheduler::stats() const
 		st.runs = entry->runs;
 		st.errors = entry->errors;
 		st.timeouts = entry->timeouts;
+		st.crashes = entry->crashes;
+		st.consecutive_failures = entry->consecutive_failures;
+		st.quarantined = entry->quarantined_until > now;
+		if (st.quarantined) {
+			st.quarantine_reason = entry->quarantine_reason;
+			st.quarantined_until = entry->quarantined_until;
+		}
 		st.skips = entry->skips;
 		st.samples = entry->samples;
 		st.last_duration = entry->last_duration;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "clock.hpp"
+#include "isolation/quarantine.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -17,7 +18,9 @@
 
 namespace vigil {
 
-enum class RunStatus { Ok, Error, Timeout };
+// Crashed: the worker process running an isolated check died during the run
+// (docs/isolation.md); an in-process check cannot crash without the agent.
+enum class RunStatus { Ok, Error, Timeout, Crashed };
 
 struct RunOutcome {
 	RunStatus status = RunStatus::Ok;
@@ -38,8 +41,9 @@ public:
 struct InstanceStats {
 	std::string id;
 	uint64_t runs = 0;   // completed runs, whatever their status
-	uint64_t errors = 0; // runs with status Error or Timeout
+	uint64_t errors = 0; // runs with status Error, Timeout or Crashed
 	uint64_t timeouts = 0;
+	uint64_t crashes = 0;
 	uint64_t skips = 0;   // ticks skipped because the previous run was still going
 	uint64_t samples = 0; // total metric samples
 	std::chrono::nanoseconds last_duration{0};
@@ -47,10 +51,17 @@ struct InstanceStats {
 	std::string last_error; // of the most recent failed run
 	bool running = false;
 	Clock::time_point next_run{};
+	// Quarantine (isolation/quarantine.hpp): crashes/timeouts in a row, and
+	// while quarantined, why and until when its runs are skipped.
+	unsigned consecutive_failures = 0;
+	bool quarantined = false;
+	std::string quarantine_reason;
+	Clock::time_point quarantined_until{};
 };
 
 struct SchedulerOptions {
 	unsigned workers = 4;
+	QuarantinePolicy quarantine; // default: never
 };
 
 class Scheduler {

@@ -3,6 +3,8 @@
 
 #include "logging.hpp"
 
+#include <fmt/format.h>
+
 #include <cxxabi.h>
 
 #include <algorithm>
@@ -26,6 +28,35 @@ void releaseWaitersLocked(State &state, Entry &entry)
 		state.done_cv.notify_all();
 }
 
+// With State::mutex held: counts crashes/timeouts in a row and holds the
+// instance back once there are too many; any other outcome releases it.
+void updateQuarantineLocked(State &state, Entry &entry, const RunOutcome &outcome)
+{
+	const bool failed =
+		outcome.status == RunStatus::Crashed || outcome.status == RunStatus::Timeout;
+	if (!failed) {
+		if (entry.quarantined_until != Clock::time_point{})
+			state.log->info("'{}' ran again, out of quarantine", entry.id);
+		entry.consecutive_failures = 0;
+		entry.quarantined_until = {};
+		entry.quarantine_reason.clear();
+		return;
+	}
+	++entry.consecutive_failures;
+	const Clock::duration backoff =
+		quarantineBackoff(state.quarantine, entry.consecutive_failures, entry.interval);
+	if (backoff == Clock::duration::zero())
+		return;
+	entry.quarantined_until = state.clock->now() + backoff;
+	entry.quarantine_reason =
+		fmt::format("{} {} times in a row, last: {}",
+			    outcome.status == RunStatus::Crashed ? "crashed" : "timed out",
+			    entry.consecutive_failures, entry.last_error);
+	state.log->warn("'{}' quarantined for {} s: {}", entry.id,
+			std::chrono::duration_cast<std::chrono::seconds>(backoff).count(),
+			entry.quarantine_reason);
+}
+
 // With State::mutex held: records a finished run of `entry` on worker `index`.
 void finishRunLocked(State &state, std::size_t index, Entry &entry, const RunOutcome &outcome,
 		     std::chrono::nanoseconds duration)
@@ -43,10 +74,13 @@ void finishRunLocked(State &state, std::size_t index, Entry &entry, const RunOut
 		++entry.errors;
 		if (outcome.status == RunStatus::Timeout)
 			++entry.timeouts;
+		if (outcome.status == RunStatus::Crashed)
+			++entry.crashes;
 		entry.last_error = !outcome.error.empty()		  ? outcome.error
 				   : outcome.status == RunStatus::Timeout ? "timed out"
 									  : "failed";
 	}
+	updateQuarantineLocked(state, entry, outcome);
 	releaseWaitersLocked(state, entry);
 	// stop() waits for the last run to end.
 	if (state.stopping && state.running == 0)
@@ -63,8 +97,8 @@ RunOutcome failed(std::string message)
 
 } // namespace
 
-State::State(std::shared_ptr<Clock> c, unsigned worker_count)
-    : clock(std::move(c)), log(logger("scheduler")), in_run(worker_count, 0)
+State::State(std::shared_ptr<Clock> c, unsigned worker_count, QuarantinePolicy q)
+    : clock(std::move(c)), quarantine(q), log(logger("scheduler")), in_run(worker_count, 0)
 {
 }
 
@@ -84,6 +118,8 @@ void dispatchDueLocked(State &state, Clock::time_point now)
 			state.log->debug(
 				"'{}' is still running at its next run, skipping this tick",
 				entry.id);
+		} else if (entry.quarantined_until > now) {
+			// Quarantined: this tick is not run, and not a skip.
 		} else {
 			entry.busy = true;
 			state.queue.push_back(&entry);

@@ -48,11 +48,15 @@ struct Entry {
 	uint64_t runs = 0;
 	uint64_t errors = 0;
 	uint64_t timeouts = 0;
+	uint64_t crashes = 0;
 	uint64_t skips = 0;
 	uint64_t samples = 0;
 	std::chrono::nanoseconds last_duration{0};
 	std::chrono::nanoseconds total_duration{0};
 	std::string last_error;
+	unsigned consecutive_failures = 0; // crashes/timeouts in a row
+	Clock::time_point quarantined_until{}; // ticks before it are not run
+	std::string quarantine_reason;
 };
 
 // A heap node: the next due time of entries[index].  Exactly one node per
@@ -63,7 +67,7 @@ struct Due {
 };
 
 struct State {
-	State(std::shared_ptr<Clock> c, unsigned worker_count);
+	State(std::shared_ptr<Clock> c, unsigned worker_count, QuarantinePolicy q = {});
 
 	// Guarded by `mutex` like the fields below.  unique_ptr: an Entry's
 	// address stays valid as entries are added.  Declared first so that it
@@ -72,6 +76,7 @@ struct State {
 	std::vector<std::unique_ptr<Entry>> entries;
 
 	const std::shared_ptr<Clock> clock;
+	const QuarantinePolicy quarantine;
 	// Held here so detached workers can still log after the registry is gone.
 	const std::shared_ptr<spdlog::logger> log;
 

@@ -5,6 +5,7 @@
 // visible, as the Datadog agent's `check -t 2` does.
 #include "check_instances.hpp"
 #include "commands.hpp"
+#include "isolation/isolated_instance.hpp"
 #include "json_encoding.hpp"
 #include "run_context.hpp"
 
@@ -36,6 +37,8 @@ const char *statusName(RunStatus status)
 		return "error";
 	case RunStatus::Timeout:
 		return "timeout";
+	case RunStatus::Crashed:
+		return "crashed";
 	}
 	return "error";
 }
@@ -129,7 +132,8 @@ int checkCommand(const CliOverrides &overrides, const CheckCommandOptions &optio
 	agg_options.histogram_aggregates = settings.config.histogram_aggregates;
 	agg_options.histogram_percentiles = settings.config.histogram_percentiles;
 	Aggregator aggregator(agg_options);
-	ConfiguredCheck check = configureCheck(*entry, settings.config.conf_dir, aggregator);
+	ConfiguredCheck check = configureCheck(*entry, settings.config.conf_dir, aggregator,
+					       makeIsolationContext(settings));
 
 	std::vector<InstanceResult> results(check.instances.size());
 	FlushResult flush;

@@ -27,6 +27,13 @@ struct RunCommandOptions {
 };
 int runCommand(const CliOverrides &overrides, const RunCommandOptions &options);
 
+// Hidden: a worker process of check isolation (docs/isolation.md).
+struct WorkerCommandOptions {
+	int fd = 3;
+	double max_vm_mb = 0;
+};
+int workerCommand(const WorkerCommandOptions &options);
+
 struct StatusCommandOptions {
 	bool json = false;
 	std::filesystem::path run_dir; // empty = from vigil.yaml or the default

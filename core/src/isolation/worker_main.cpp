@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "isolation/worker_main.hpp"
+
+#include "check_binding.hpp"
+#include "check_provider.hpp"
+#include "isolation/worker_protocol.hpp"
+#include "isolation/worker_recorder.hpp"
+#include "plugin_loader.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <string>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+namespace vigil::isolation {
+
+namespace {
+
+struct LoadedCheck {
+	std::optional<NativePlugin> native; // keeps the library loaded
+	std::shared_ptr<const CheckBinding> binding;
+};
+
+struct Instance {
+	WorkerInstanceConfig config;
+	std::shared_ptr<const CheckBinding> binding;
+	void *handle = nullptr; // from create()
+};
+
+class Worker {
+public:
+	explicit Worker(int fd) : fd_(fd) {}
+
+	int serve()
+	{
+		FrameReader reader;
+		for (;;) {
+			std::optional<nlohmann::json> request;
+			try {
+				request = readMessage(fd_, reader);
+			} catch (const ProtocolError &e) {
+				std::fprintf(stderr, "vigil worker: %s, exiting\n", e.what());
+				return 2;
+			}
+			if (!request)
+				return 0; // the agent closed the connection: recycled
+			nlohmann::json done;
+			try {
+				done = run(*request);
+			} catch (const std::exception &e) {
+				done = {{"op", "done"},
+					{"result", int(VIGIL_ERROR)},
+					{"error", std::string("worker: ") + e.what()}};
+			}
+			send(std::move(done));
+		}
+	}
+
+private:
+	void send(nlohmann::json &&message)
+	{
+		if (!writeAll(fd_, encodeFrame(message))) {
+			// The agent is gone or killed us off: nothing left to do.
+			std::_Exit(0);
+		}
+	}
+
+	const LoadedCheck &load(const nlohmann::json &request)
+	{
+		const std::string path = request.at("path").get<std::string>();
+		auto it = checks_.find(path);
+		if (it != checks_.end())
+			return it->second;
+		LoadedCheck loaded;
+		if (request.at("kind").get<std::string>() == "native") {
+			loaded.native = loadNativePlugin(path);
+			loaded.binding = nativeBinding(*loaded.native, workerHostServices());
+		} else {
+			if (!provider_) {
+				const nlohmann::json &p = request.at("provider");
+				provider_ = CheckProvider::open(p.at("path").get<std::string>(),
+								p.at("options").get<std::string>());
+			}
+			loaded.binding =
+				provider_->binding(provider_->load(path), workerHostServices());
+		}
+		return checks_.emplace(path, std::move(loaded)).first->second;
+	}
+
+	nlohmann::json run(const nlohmann::json &request)
+	{
+		if (request.value("op", "") != "run")
+			throw ProtocolError("unknown request '" + request.value("op", "") + "'");
+		const std::string id = request.at("id").get<std::string>();
+		auto it = instances_.find(id);
+		if (it == instances_.end()) {
+			Instance fresh;
+			try {
+				fresh.binding = load(request).binding;
+			} catch (const std::exception &e) {
+				return {{"op", "done"},
+					{"result", int(VIGIL_ERROR)},
+					{"error", "cannot load '" +
+							  request.at("path").get<std::string>() +
+							  "': " + e.what()}};
+			}
+			fresh.config.id = id;
+			fresh.config.instance = request.at("instance");
+			fresh.config.init_config = request.at("init_config");
+			it = instances_.emplace(id, std::move(fresh)).first;
+		}
+		Instance &inst = it->second;
+		WorkerRecorder recorder(inst.config,
+					[this](nlohmann::json &&batch) { send(std::move(batch)); });
+		if (!inst.handle) {
+			inst.handle = inst.binding->create(recorder.handle());
+			if (!inst.handle) {
+				nlohmann::json done = recorder.finish(VIGIL_ERROR);
+				done["stage"] = "create";
+				return done;
+			}
+		}
+		return recorder.finish(inst.binding->run(inst.handle, recorder.handle()));
+	}
+
+	int fd_;
+	std::map<std::string, LoadedCheck> checks_; // by path
+	std::map<std::string, Instance> instances_; // by instance id
+	std::shared_ptr<CheckProvider> provider_;
+};
+
+} // namespace
+
+int runWorker(const WorkerOptions &options)
+{
+	// If the agent dies without a chance to stop us (SIGKILL), we must not
+	// live on as an orphan.  Checked again after: the agent may already be
+	// gone.
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		return 0;
+	std::signal(SIGPIPE, SIG_IGN);
+	if (options.max_vm_mb > 0) {
+		// A deterministic ceiling: a check that allocates past it gets NULL
+		// or bad_alloc here, not the machine's OOM killer somewhere else.
+		rlim_t bytes = static_cast<rlim_t>(options.max_vm_mb * 1024 * 1024);
+		rlimit limit{bytes, bytes};
+		if (setrlimit(RLIMIT_AS, &limit) != 0)
+			std::perror("vigil worker: setrlimit(RLIMIT_AS)");
+	}
+	return Worker(options.fd).serve();
+}
+
+} // namespace vigil::isolation

@@ -1,0 +1,220 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
+"""End-to-end tests of check isolation (docs/isolation.md, issue 6).
+
+Each misbehaving fixture (tests/data/isolation/misbehaving_check.c) runs with
+`isolation: process`; the tests assert its status, its message, how long it
+took to detect, that the agent lives on, that a healthy check beside it
+missed no run, and that no worker process outlives the agent.
+
+Workers are the vigil binary itself started with posix_spawn; under a user-mode
+emulator (cross builds) a spawned aarch64 binary cannot run, so these tests
+skip there.
+"""
+import json
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+
+VIGIL = os.environ["VIGIL"]
+WRAPPER = shlex.split(os.environ.get("VIGIL_EXE_WRAPPER", ""))
+FIXTURES = os.environ["VIGIL_ISOLATION_FIXTURES"]
+KILL_GRACE = 0.5  # WorkerPoolOptions::kill_grace
+
+
+def vigil(*args, timeout=60):
+    return subprocess.run(WRAPPER + [VIGIL, *args], capture_output=True, text=True,
+                          timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def children_of(pid):
+    """Pids whose parent is `pid`, from /proc/*/stat."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        # The command name is in parentheses and may hold spaces.
+        fields = stat[stat.rindex(")") + 2:].split()
+        if int(fields[1]) == pid:
+            found.append(int(entry))
+    return found
+
+
+def is_vigil_worker(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            argv = f.read().split(b"\0")
+    except OSError:
+        return False
+    return len(argv) > 1 and argv[1] == b"worker"
+
+
+@unittest.skipIf(WRAPPER, "workers cannot be spawned under a user-mode emulator")
+class IsolationWorkspace(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix="vigil-isolation-")
+        self.plugins = os.path.join(self.tmp.name, "plugins")
+        self.confd = os.path.join(self.tmp.name, "conf.d")
+        os.mkdir(self.plugins)
+        os.mkdir(self.confd)
+        self.config = os.path.join(self.tmp.name, "vigil.yaml")
+        self.write_agent_config("")
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def write_agent_config(self, text):
+        with open(self.config, "w") as f:
+            f.write("hostname: e2e-host\nflush_interval: 1\ncheck_runners: 2\nlisten: off\n"
+                    + text)
+
+    def add_check(self, name, instance="isolation: process\n    timeout: 1\n"):
+        shutil.copy(os.path.join(FIXTURES, name + ".so"), self.plugins)
+        with open(os.path.join(self.confd, name + ".yaml"), "w") as f:
+            f.write("instances:\n  - " + instance)
+
+    def args(self):
+        return ["-c", self.config, "--plugins", self.plugins, "--conf-d", self.confd]
+
+    def check(self, name):
+        """`vigil check NAME --json`: (instance report, seconds it took, process)."""
+        start = time.monotonic()
+        proc = vigil(*self.args(), "check", name, "--json")
+        took = time.monotonic() - start
+        report = json.loads(proc.stdout)
+        self.assertEqual(len(report["instances"]), 1, proc.stdout)
+        return report["instances"][0], took, proc
+
+
+class NativeFixtureTest(IsolationWorkspace):
+    def assert_crashed(self, name, *words):
+        self.add_check(name)
+        result, took, proc = self.check(name)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.assertEqual(result["status"], "crashed", result)
+        for word in words:
+            self.assertIn(word, result["error"])
+        # A crash is seen when it happens: no waiting for the 1 s timeout.
+        self.assertLess(took, 1 + KILL_GRACE + 5, result)
+        return result
+
+    def test_healthy_check_runs_in_a_worker(self):
+        self.add_check("iso_healthy")
+        result, _, proc = self.check("iso_healthy")
+        self.assertEqual(result["status"], "ok", result)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        report = json.loads(proc.stdout)
+        names = {m["name"] for m in report["metrics"]}
+        self.assertIn("isolation.fixture.runs", names, report)
+
+    def test_busy_loop_times_out_and_is_killed(self):
+        self.add_check("iso_busy_loop")
+        result, took, proc = self.check("iso_busy_loop")
+        self.assertEqual(result["status"], "timeout", result)
+        self.assertIn("1 s timeout", result["error"])
+        self.assertIn("killed", result["error"])
+        # timeout + grace + < 1 s, with a generous margin for a loaded CI.
+        self.assertGreaterEqual(took, 1.0)
+        self.assertLess(took, 1 + KILL_GRACE + 1 + 3, result)
+
+    def test_segfault_is_contained(self):
+        result = self.assert_crashed("iso_segfault", "signal 11")
+        self.assertIn("about to dereference NULL", result["error"])
+
+    def test_abort_is_contained(self):
+        result = self.assert_crashed("iso_abort", "signal 6")
+        self.assertIn("calling abort()", result["error"])
+
+    def test_exit_is_contained(self):
+        self.assert_crashed("iso_exit", "exited with status 3")
+
+    def test_stack_overflow_is_contained(self):
+        self.assert_crashed("iso_stack_overflow", "signal 11")
+
+    def test_big_allocation_hits_the_worker_limit(self):
+        self.write_agent_config("worker_max_vm_mb: 512\n")
+        result = self.assert_crashed("iso_big_allocation", "signal 6")
+        self.assertIn("malloc of 1 GB failed", result["error"])
+
+    def test_in_process_check_is_unchanged(self):
+        self.add_check("iso_healthy", instance="isolation: none\n")
+        result, _, proc = self.check("iso_healthy")
+        self.assertEqual(result["status"], "ok", result)
+
+    def test_agent_default_isolation_applies(self):
+        self.write_agent_config("isolation: process\ndefault_timeout: 1\n")
+        self.add_check("iso_segfault", instance="{}\n")
+        result, _, _ = self.check("iso_segfault")
+        self.assertEqual(result["status"], "crashed", result)
+
+
+class AgentContainmentTest(IsolationWorkspace):
+    """`vigil run` with a misbehaving check beside a healthy one."""
+
+    def run_agent(self, seconds):
+        proc = subprocess.Popen(WRAPPER + [VIGIL, *self.args(), "run"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        workers = set()
+        try:
+            deadline = time.monotonic() + seconds
+            while time.monotonic() < deadline:
+                workers.update(p for p in children_of(proc.pid) if is_vigil_worker(p))
+                time.sleep(0.05)
+            proc.send_signal(signal.SIGTERM)
+            out, err = proc.communicate(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+        return proc, out, err, workers
+
+    def test_crashing_and_hanging_checks_leave_the_healthy_one_on_schedule(self):
+        self.write_agent_config("quarantine_after: 0\n")
+        self.add_check("iso_healthy",
+                       instance="isolation: process\n    min_collection_interval: 1\n")
+        self.add_check("iso_segfault",
+                       instance="isolation: process\n    min_collection_interval: 1\n")
+        self.add_check("iso_busy_loop",
+                       instance="isolation: process\n    min_collection_interval: 1\n"
+                                "    timeout: 0.5\n")
+        window = 6
+        proc, out, err, workers = self.run_agent(window)
+        self.assertEqual(proc.returncode, 0, err)
+        lines = [json.loads(l) for l in out.splitlines()]
+        healthy_runs = sum(l["value"] for l in lines
+                           if l.get("name") == "isolation.fixture.runs")
+        # One run a second from a first run within the first second: the
+        # window holds at least window - 1 runs whatever the phase.
+        self.assertGreaterEqual(healthy_runs, window - 1, err)
+        self.assertIn("killed by signal 11", err)
+        self.assertIn("timeout", err)
+        self.assertTrue(workers, "no worker process was ever seen")
+        # No worker survives the agent, as a zombie or an orphan.
+        time.sleep(0.2)
+        survivors = [p for p in workers if is_vigil_worker(p)]
+        self.assertEqual(survivors, [], f"workers left after the agent exited: {survivors}")
+
+    def test_quarantine_after_repeated_crashes(self):
+        self.write_agent_config("quarantine_after: 2\nquarantine_max_backoff: 60\n")
+        self.add_check("iso_segfault",
+                       instance="isolation: process\n    min_collection_interval: 1\n")
+        proc, out, err, _ = self.run_agent(4)
+        self.assertEqual(proc.returncode, 0, err)
+        self.assertIn("quarantined", err)
+        self.assertIn("crashed 2 times in a row", err)
+        # Quarantined for at least an interval: not run on every tick.
+        self.assertLess(err.count("killed by signal 11"), 4 * 2, err)
+
+
+if __name__ == "__main__":
+    unittest.main()
