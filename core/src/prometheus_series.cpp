@@ -25,6 +25,15 @@ bool endsWith(const std::string &s, std::string_view suffix)
 	       s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// Prometheus reserves the _total suffix for counters (promtool lints it), but
+// Datadog-style gauges often end in it (system.mem.total): those get _value.
+std::string nonCounterName(std::string name)
+{
+	if (endsWith(name, "_total"))
+		name += "_value";
+	return name;
+}
+
 } // namespace
 
 double serviceStatusValue(ServiceStatus status)
@@ -66,6 +75,7 @@ std::vector<PromSample> PrometheusSeries::convert(const FlushResult &flush)
 			sample.value = state.total;
 		} else {
 			// Gauges and rates (a per-second value) are gauges.
+			sample.name = nonCounterName(std::move(sample.name));
 			sample.value = series.value;
 		}
 		out.push_back(std::move(sample));
@@ -73,7 +83,7 @@ std::vector<PromSample> PrometheusSeries::convert(const FlushResult &flush)
 
 	for (const ServiceCheck &check : flush.service_checks) {
 		PromSample sample;
-		sample.name = sanitizeMetricName(check.name, naming_.prefix);
+		sample.name = nonCounterName(sanitizeMetricName(check.name, naming_.prefix));
 		sample.labels = tagsToLabels(check.tags, check.host);
 		sample.value = serviceStatusValue(check.status);
 		sample.timestamp = check.timestamp > 0 ? check.timestamp : flush.timestamp;

@@ -132,6 +132,18 @@ TEST(PrometheusSeries, TotalSuffixIsNotDoubled)
 	EXPECT_EQ(out[0].name, "bytes_total");
 }
 
+TEST(PrometheusSeries, GaugesEndingInTotalGetValue)
+{
+	// _total is for counters only; system.mem.total is a gauge.
+	PrometheusSeries conv({""});
+	auto out = conv.convert(flushOf({series("system.mem.total", SeriesType::Gauge, 8),
+					 series("x.total", SeriesType::Rate, 1),
+					 series("totally", SeriesType::Gauge, 1)}));
+	EXPECT_EQ(out[0].name, "system_mem_total_value");
+	EXPECT_EQ(out[1].name, "x_total_value");
+	EXPECT_EQ(out[2].name, "totally");
+}
+
 TEST(PrometheusSeries, IdleCountersExpireAndRestartFromZero)
 {
 	PrometheusSeriesOptions options;
