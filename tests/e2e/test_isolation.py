@@ -158,6 +158,19 @@ class NativeFixtureTest(IsolationWorkspace):
         self.assertEqual(result["status"], "crashed", result)
 
 
+class ListNoteTest(IsolationWorkspace):
+    def test_list_notes_an_unenforceable_timeout_only(self):
+        self.add_check("iso_healthy", instance="isolation: none\n    timeout: 2\n")
+        self.add_check("iso_slow")  # isolated: its timeout is enforced, no note
+        proc = vigil(*self.args(), "list", "--json")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        rows = {r["name"]: r for r in json.loads(proc.stdout)}
+        self.assertEqual(len(rows["iso_healthy"]["notes"]), 1, rows["iso_healthy"])
+        self.assertIn("cannot be stopped", rows["iso_healthy"]["notes"][0])
+        self.assertIn("isolation: process", rows["iso_healthy"]["notes"][0])
+        self.assertEqual(rows["iso_slow"]["notes"], [])
+
+
 class AgentContainmentTest(IsolationWorkspace):
     """`vigil run` with a misbehaving check beside a healthy one."""
 

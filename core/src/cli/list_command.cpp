@@ -16,7 +16,27 @@ struct Row {
 	const CatalogEntry *entry;
 	size_t instances = 0;
 	std::vector<std::string> config_errors;
+	std::vector<std::string> notes;
 };
+
+// Said only where it matters: a native check that runs in the agent and has
+// a timeout, which the agent cannot enforce on it (docs/isolation.md).
+void noteUnkillable(Row &row, const CheckConfig &config, const AgentConfig &agent)
+{
+	if (row.entry->kind != PluginKind::Native)
+		return; // Python checks have soft timeouts in-process
+	for (const InstanceConfig &inst : config.instances) {
+		const bool in_process = inst.isolation.value_or(agent.isolation) == Isolation::None;
+		const double timeout = inst.timeout.value_or(agent.default_timeout);
+		if (in_process && timeout > 0) {
+			row.notes.push_back(fmt::format(
+				"runs in the agent process: a hung run cannot be stopped, its "
+				"timeout of {} s is not enforced (isolation: process enforces it)",
+				timeout));
+			return;
+		}
+	}
+}
 
 } // namespace
 
@@ -33,6 +53,7 @@ int listCommand(const CliOverrides &overrides, bool json)
 		if (entry.state == CheckState::Ok) {
 			CheckConfig config = loadCheckConfig(settings.config.conf_dir, entry.name);
 			row.instances = config.instances.size();
+			noteUnkillable(row, config, settings.config);
 			row.config_errors = std::move(config.errors);
 		}
 		rows.push_back(std::move(row));
@@ -52,6 +73,7 @@ int listCommand(const CliOverrides &overrides, bool json)
 				{"error", e.error},
 				{"instances", row.instances},
 				{"config_errors", row.config_errors},
+				{"notes", row.notes},
 			});
 		}
 		std::printf(
@@ -75,6 +97,8 @@ int listCommand(const CliOverrides &overrides, bool json)
 			out += fmt::format("{:<{}}  reason: {}\n", "", name_width, e.error);
 		for (const std::string &error : row.config_errors)
 			out += fmt::format("{:<{}}  config: {}\n", "", name_width, error);
+		for (const std::string &note : row.notes)
+			out += fmt::format("{:<{}}  note: {}\n", "", name_width, note);
 	}
 	if (rows.empty())
 		out += fmt::format("(no check files found in {} plugin folders)\n",
