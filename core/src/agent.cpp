@@ -6,6 +6,7 @@
 #include "http_agent_endpoints.hpp"
 #include "json_lines_output.hpp"
 #include "logging.hpp"
+#include "remote_write_output.hpp"
 #include "run_context.hpp"
 
 #include <fmt/format.h>
@@ -81,6 +82,8 @@ int Agent::run(const RunOptions &options)
 	std::vector<std::unique_ptr<Output>> outputs;
 	if (config.output.type == "json")
 		outputs.push_back(std::make_unique<JsonLinesOutput>(config.output));
+	if (!config.remote_write.url.empty())
+		outputs.push_back(std::make_unique<RemoteWriteOutput>(config.remote_write));
 	auto emit = [&](double now) {
 		FlushResult flushed = aggregator.flush(now);
 		for (auto &output : outputs)
