@@ -8,9 +8,10 @@ are in test_python_concurrency.py.
 """
 import json
 import os
+import subprocess
 import unittest
 
-from test_cli import PYTHON_ENABLED, Workspace, vigil
+from test_cli import EXAMPLE_SO, PYTHON_ENABLED, VIGIL, WRAPPER, Workspace, vigil
 
 SOURCE = os.environ["VIGIL_SOURCE_ROOT"]
 PY_FIXTURES = os.path.join(SOURCE, "tests", "data", "python")
@@ -62,6 +63,34 @@ class PythonLoadErrorTest(PythonWorkspace):
         proc = vigil("run", "--once", *self.folders(), check=True)
         names = {json.loads(l).get("name") for l in proc.stdout.splitlines()}
         self.assertIn("import.ok", names)
+
+
+@unittest.skipUnless(PYTHON_ENABLED, "built without Python support")
+class PythonHostMissingTest(PythonWorkspace):
+    def run_with_python_host(self, path, *args):
+        env = dict(os.environ, VIGIL_PYTHON_HOST=path)
+        return subprocess.run(WRAPPER + [VIGIL, *args, *self.folders()], capture_output=True,
+                              text=True, timeout=60, env=env, stdin=subprocess.DEVNULL)
+
+    def test_missing_or_broken_provider_lists_py_files_and_native_checks_run(self):
+        self.add_plugin(EXAMPLE_SO)
+        self.add_py_fixture("import_vigil.py")
+        broken = os.path.join(SOURCE, "tests", "data", "plugins", "bogus.so")
+        for provider, reason in (("/nonexistent/python_host.so", "not found"),
+                                 (broken, "not an ELF file")):
+            proc = self.run_with_python_host(provider, "list", "--json")
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            entries = {e["path"]: e for e in json.loads(proc.stdout)}
+            py = entries[os.path.join(self.plugins, "import_vigil.py")]
+            self.assertEqual(py["state"], "error", provider)
+            self.assertTrue(py["error"].startswith("python support not installed: "), py)
+            self.assertIn(reason, py["error"])
+            self.assertEqual(entries[os.path.join(self.plugins, "example.so")]["state"], "ok")
+            proc = self.run_with_python_host(provider, "run", "--once")
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            names = {json.loads(l).get("name") for l in proc.stdout.splitlines()}
+            self.assertIn("example.value", names)
+            self.assertNotIn("import.ok", names)
 
 
 @unittest.skipUnless(PYTHON_ENABLED, "built without Python support")
