@@ -57,10 +57,11 @@ int main(int argc, char **argv)
 	status->add_option("--run-dir", status_run_dir,
 			   "The agent's run_dir (default: from vigil.yaml)");
 
-	// Started by the agent for isolated checks; no description, so it is
-	// not listed in --help.
+	// Started by the agent for isolated checks; in no group, so it is not
+	// listed in --help.
 	cli::WorkerCommandOptions worker_options;
 	auto *worker = app.add_subcommand("worker", "");
+	worker->group("");
 	worker->add_option("--fd", worker_options.fd, "Socket to the agent")->required();
 	worker->add_option("--max-vm-mb", worker_options.max_vm_mb, "Address-space limit");
 
