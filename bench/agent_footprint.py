@@ -2,13 +2,15 @@
 # SPDX-License-Identifier: Apache-2.0
 """Idle RSS of a running agent and its start-up time.
 
-usage: bench/agent_footprint.py BUILD_DIR [--seconds N] [--runs N]
+usage: bench/agent_footprint.py BUILD_DIR [--seconds N] [--runs N] [--maps]
 
 - start-up: wall time of `vigil run --once` (process start, discovery, loading
   every plugin, one run of every instance, flush, exit), median of --runs; an
   upper bound on "start to first check run".
 - idle RSS: VmRSS (and its anonymous/file parts) of `vigil run` with the
-  build's native checks loaded, after --seconds of running.
+  build's native checks loaded, after --seconds of running; with --maps, the
+  same resident memory per mapped file (from /proc/PID/smaps), largest first,
+  to see which library the pages belong to.
 """
 import argparse
 import os
@@ -18,11 +20,27 @@ import tempfile
 import time
 
 
+def rss_by_mapping(pid):
+    """Rss kB per mapped file ("[anon]" for unnamed mappings), from smaps."""
+    totals = {}
+    name = None
+    for line in open(f"/proc/{pid}/smaps"):
+        head = line.split()
+        if not head:
+            continue
+        if "-" in head[0] and not head[0].endswith(":"):
+            name = os.path.basename(head[5]) if len(head) > 5 else "[anon]"
+        elif head[0] == "Rss:":
+            totals[name] = totals.get(name, 0) + int(head[1])
+    return sorted(totals.items(), key=lambda kv: -kv[1])
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("build")
     p.add_argument("--seconds", type=float, default=5)
     p.add_argument("--runs", type=int, default=20)
+    p.add_argument("--maps", action="store_true", help="print Rss per mapped file")
     args = p.parse_args()
     vigil = os.path.join(args.build, "core", "vigil")
     plugins = os.path.join(args.build, "native_checks")
@@ -46,6 +64,10 @@ def main():
             print(f"idle after {args.seconds:.0f} s: VmRSS {fields['VmRSS']} "
                   f"(anon {fields['RssAnon']}, file {fields['RssFile']}), "
                   f"threads {fields['Threads']}")
+            if args.maps:
+                for name, kb in rss_by_mapping(proc.pid):
+                    if kb:
+                        print(f"  {kb:6d} kB  {name}")
         finally:
             proc.terminate()
             proc.wait(timeout=30)
