@@ -2,8 +2,8 @@
 #include "agent.hpp"
 
 #include "check_instances.hpp"
-#include "isolation/isolated_instance.hpp"
 #include "http_agent_endpoints.hpp"
+#include "isolation/isolated_instance.hpp"
 #include "json_lines_output.hpp"
 #include "logging.hpp"
 #include "remote_write_output.hpp"
