@@ -13,7 +13,9 @@
 
 #include <csignal>
 #include <ctime>
+#include <future>
 #include <memory>
+#include <thread>
 #include <vector>
 
 namespace vigil {
@@ -82,8 +84,11 @@ int Agent::run(const RunOptions &options)
 	std::vector<std::unique_ptr<Output>> outputs;
 	if (config.output.type == "json")
 		outputs.push_back(std::make_unique<JsonLinesOutput>(config.output));
-	if (!config.remote_write.url.empty())
-		outputs.push_back(std::make_unique<RemoteWriteOutput>(config.remote_write));
+	if (!config.remote_write.url.empty()) {
+		RemoteWriteConfig remote_write = config.remote_write;
+		remote_write.metric_prefix = config.prometheus_prefix;
+		outputs.push_back(std::make_unique<RemoteWriteOutput>(remote_write));
+	}
 	auto emit = [&](double now) {
 		FlushResult flushed = aggregator.flush(now);
 		for (auto &output : outputs)
@@ -111,12 +116,39 @@ int Agent::run(const RunOptions &options)
 	if (!options.once)
 		endpoints = startAgentEndpoints(settings_, catalog, checks, scheduler, outputs);
 
+	auto grace = std::chrono::milliseconds(static_cast<long>(config.shutdown_grace * 1000));
 	if (options.once) {
+		// The runs go on a thread of their own so that this one stays
+		// able to take SIGINT/SIGTERM: a check stuck in C code must not
+		// make `--once` unkillable.  Completion is seen at once; a signal
+		// within kOncePoll.
+		constexpr auto kOncePoll = std::chrono::milliseconds(50);
+		std::promise<void> done;
+		std::future<void> finished = done.get_future();
 		scheduler.startWorkers();
-		scheduler.runAllOnce();
-		scheduler.stop(std::chrono::milliseconds(0));
+		std::thread runner([&] {
+			scheduler.runAllOnce();
+			done.set_value();
+		});
+		int sig = 0;
+		while (finished.wait_for(kOncePoll) != std::future_status::ready)
+			if ((sig = waitForSignal(0)))
+				break;
+		if (sig)
+			log->info("received {}, stopping (grace {} s)", strsignal(sig),
+				  config.shutdown_grace);
+		// stop() also wakes runAllOnce() if a check is still running.
+		bool clean = scheduler.stop(sig ? grace : std::chrono::milliseconds(0));
+		runner.join();
 		emit(wallClockSeconds());
 		closeOutputs(config.shutdown_grace);
+		if (!clean) {
+			log->warn("checks still running after {} s, exiting without waiting "
+				  "for them",
+				  config.shutdown_grace);
+			std::fflush(nullptr);
+			std::_Exit(0);
+		}
 		return 0;
 	}
 
@@ -135,7 +167,6 @@ int Agent::run(const RunOptions &options)
 	}
 
 	log->info("received {}, stopping (grace {} s)", strsignal(sig), config.shutdown_grace);
-	auto grace = std::chrono::milliseconds(static_cast<long>(config.shutdown_grace * 1000));
 	bool clean = scheduler.stop(grace);
 	// No worker process may outlive the agent (docs/isolation.md).
 	isolation->shutdown();

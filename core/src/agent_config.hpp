@@ -27,6 +27,9 @@ struct RemoteWriteConfig {
 	std::string basic_auth_username;	 // empty = no basic auth
 	std::filesystem::path basic_auth_password_file;
 	std::filesystem::path bearer_token_file; // empty = no bearer token
+	// Not a key of `remote_write:`: the agent copies `prometheus_prefix` here so
+	// that pushed series have the names /metrics shows.
+	std::string metric_prefix;
 };
 
 struct AgentConfig {

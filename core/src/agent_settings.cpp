@@ -106,7 +106,12 @@ CatalogOptions catalogOptions(const AgentSettings &settings)
 		std::error_code ec;
 		if (!fs::exists(path, ec))
 			throw PluginError("'" + path.string() + "' not found");
-		return CheckProvider::open(path, json);
+		try {
+			return CheckProvider::open(path, json);
+		} catch (const PluginError &e) {
+			// The loader's reasons ("not an ELF file") do not say which file.
+			throw PluginError("'" + path.string() + "': " + e.what());
+		}
 	};
 #endif
 	return options;

@@ -44,7 +44,7 @@ RemoteWriteOutput::RemoteWriteOutput(const RemoteWriteConfig &config)
 
 RemoteWriteOutput::RemoteWriteOutput(const RemoteWriteConfig &config, RemoteWritePost post,
 				     std::function<double()> random01)
-    : config_(config), post_(std::move(post)), series_(PrometheusNaming{}),
+    : config_(config), post_(std::move(post)), series_(PrometheusNaming{config.metric_prefix}),
       queue_(config.queue_size),
       backoff_(config.min_backoff, config.max_backoff, std::move(random01))
 {

@@ -85,6 +85,7 @@ class PythonHostMissingTest(PythonWorkspace):
             self.assertEqual(py["state"], "error", provider)
             self.assertTrue(py["error"].startswith("python support not installed: "), py)
             self.assertIn(reason, py["error"])
+            self.assertIn(provider, py["error"])
             self.assertEqual(entries[os.path.join(self.plugins, "example.so")]["state"], "ok")
             proc = self.run_with_python_host(provider, "run", "--once")
             self.assertEqual(proc.returncode, 0, proc.stderr)

@@ -155,6 +155,25 @@ class PythonConcurrencyTest(Workspace):
         self.assertIn("stuck_sleep", err)
         self.assertIn("stuck_pause", err)
 
+    def test_sigterm_stops_run_once_with_a_stuck_check_and_flushes_the_others(self):
+        self.add_plugin(EXAMPLE_SO)
+        self.write_check("quick.py", QUICK)
+        self.write_check("stuck_sleep.py", STUCK_SLEEP)
+        grace = 1.0
+        cfg = self.agent_config(f"shutdown_grace: {grace}\n")
+        proc = subprocess.Popen(WRAPPER + [VIGIL, "-c", cfg, "run", "--once", *self.folders()],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(3)
+        # Without the signal, --once would wait for the stuck check forever.
+        self.assertIsNone(proc.poll(), "run --once ended with a check stuck in sleep(1e9)")
+        took, lines, err = self.stop_agent(proc, timeout=30)
+        self.assertEqual(proc.returncode, 0, err)
+        self.assertLess(took, grace + 3, err)
+        names = {l.get("name") for l in lines}
+        self.assertIn("example.value", names, err)
+        self.assertIn("quick.value", names, err)
+        self.assertIn("stuck_sleep", err)
+
     def test_sigterm_with_a_check_holding_the_gil_forever_exits_zero(self):
         self.add_plugin(EXAMPLE_SO)
         self.write_conf("example.yaml", "instances:\n  - min_collection_interval: 1\n")
