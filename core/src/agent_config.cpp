@@ -177,15 +177,15 @@ private:
 			if (!v || *v < 0 || *v > 1000000000)
 				fail(s, "must be an integer >= 0 (0 = no limit), got " +
 						describeYaml(s.value));
-			(k == "worker_max_runs" ? config.worker_max_runs : config.quarantine_after) =
-				unsigned(*v);
+			(k == "worker_max_runs" ? config.worker_max_runs
+						: config.quarantine_after) = unsigned(*v);
 		} else if (k == "worker_max_rss_mb" || k == "worker_max_vm_mb") {
 			auto v = yamlNumber(s.value);
 			if (!v || !std::isfinite(*v) || *v < 0)
 				fail(s, "must be a number of MB >= 0 (0 = no limit), got " +
 						describeYaml(s.value));
-			(k == "worker_max_rss_mb" ? config.worker_max_rss_mb : config.worker_max_vm_mb) =
-				*v;
+			(k == "worker_max_rss_mb" ? config.worker_max_rss_mb
+						  : config.worker_max_vm_mb) = *v;
 		} else if (k == "quarantine_max_backoff") {
 			config.quarantine_max_backoff = positive(s);
 		} else if (k == "listen") {
@@ -339,43 +339,51 @@ private:
 	{
 		RemoteWriteConfig rw;
 		bool bounded_batch = false;
-		forEachKey(s, "must be a map with url and options", [&](const std::string &name,
-									 const Setting &sub) {
-			if (name == "url") {
-				rw.url = string(sub);
-				if (rw.url.rfind("http://", 0) != 0 && rw.url.rfind("https://", 0) != 0)
-					fail(sub, "must start with http:// or https://, got " +
-							  describeYaml(sub.value));
-			} else if (name == "queue_size") {
-				rw.queue_size = count(sub, 100000000);
-			} else if (name == "max_samples_per_send") {
-				rw.max_samples_per_send = count(sub, 1000000);
-				bounded_batch = true;
-			} else if (name == "timeout") {
-				rw.timeout = positive(sub);
-			} else if (name == "min_backoff") {
-				rw.min_backoff = positive(sub);
-			} else if (name == "max_backoff") {
-				rw.max_backoff = positive(sub);
-			} else if (name == "bearer_token_file") {
-				rw.bearer_token_file = path(sub);
-			} else if (name == "basic_auth") {
-				forEachKey(sub, "must be a map with username and password_file",
-					   [&](const std::string &key, const Setting &auth) {
-						   if (key == "username")
-							   rw.basic_auth_username = string(auth);
-						   else if (key == "password_file")
-							   rw.basic_auth_password_file = path(auth);
-						   else
-							   warn(yamlLine(auth.key), auth.field,
-								"unknown key, ignoring");
-					   });
-				if (rw.basic_auth_username.empty() || rw.basic_auth_password_file.empty())
-					fail(sub, "needs both username and password_file");
-			} else {
-				warn(yamlLine(sub.key), sub.field, "unknown key, ignoring");
-			}
-		});
+		forEachKey(
+			s, "must be a map with url and options",
+			[&](const std::string &name, const Setting &sub) {
+				if (name == "url") {
+					rw.url = string(sub);
+					if (rw.url.rfind("http://", 0) != 0 &&
+					    rw.url.rfind("https://", 0) != 0)
+						fail(sub,
+						     "must start with http:// or https://, got " +
+							     describeYaml(sub.value));
+				} else if (name == "queue_size") {
+					rw.queue_size = count(sub, 100000000);
+				} else if (name == "max_samples_per_send") {
+					rw.max_samples_per_send = count(sub, 1000000);
+					bounded_batch = true;
+				} else if (name == "timeout") {
+					rw.timeout = positive(sub);
+				} else if (name == "min_backoff") {
+					rw.min_backoff = positive(sub);
+				} else if (name == "max_backoff") {
+					rw.max_backoff = positive(sub);
+				} else if (name == "bearer_token_file") {
+					rw.bearer_token_file = path(sub);
+				} else if (name == "basic_auth") {
+					forEachKey(
+						sub,
+						"must be a map with username and password_file",
+						[&](const std::string &key, const Setting &auth) {
+							if (key == "username")
+								rw.basic_auth_username =
+									string(auth);
+							else if (key == "password_file")
+								rw.basic_auth_password_file =
+									path(auth);
+							else
+								warn(yamlLine(auth.key), auth.field,
+								     "unknown key, ignoring");
+						});
+					if (rw.basic_auth_username.empty() ||
+					    rw.basic_auth_password_file.empty())
+						fail(sub, "needs both username and password_file");
+				} else {
+					warn(yamlLine(sub.key), sub.field, "unknown key, ignoring");
+				}
+			});
 		if (rw.url.empty())
 			fail(s, "needs a url (e.g. http://127.0.0.1:9090/api/v1/write)");
 		if (!rw.basic_auth_username.empty() && !rw.bearer_token_file.empty())

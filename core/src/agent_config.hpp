@@ -18,13 +18,13 @@ struct OutputConfig {
 
 // `remote_write:` in vigil.yaml (docs/outputs.md, "Remote write").
 struct RemoteWriteConfig {
-	std::string url;			 // empty = no remote write
-	size_t queue_size = 50000;		 // samples kept while the receiver is away
-	size_t max_samples_per_send = 2000;	 // per POST, <= queue_size
-	double timeout = 10;			 // seconds per POST
-	double min_backoff = 0.03;		 // seconds, first retry's ceiling
-	double max_backoff = 5;			 // seconds, cap of the retry ceiling
-	std::string basic_auth_username;	 // empty = no basic auth
+	std::string url;		    // empty = no remote write
+	size_t queue_size = 50000;	    // samples kept while the receiver is away
+	size_t max_samples_per_send = 2000; // per POST, <= queue_size
+	double timeout = 10;		    // seconds per POST
+	double min_backoff = 0.03;	    // seconds, first retry's ceiling
+	double max_backoff = 5;		    // seconds, cap of the retry ceiling
+	std::string basic_auth_username;    // empty = no basic auth
 	std::filesystem::path basic_auth_password_file;
 	std::filesystem::path bearer_token_file; // empty = no bearer token
 	// Not a key of `remote_write:`: the agent copies `prometheus_prefix` here so

@@ -26,8 +26,8 @@ ConfiguredCheck configureCheck(const CatalogEntry &entry, const std::filesystem:
 			check.instances.push_back(std::make_shared<IsolatedInstance>(
 				entry, instance, aggregator, isolation));
 		else
-			check.instances.push_back(
-				std::make_shared<CheckInstance>(entry.binding, instance, aggregator));
+			check.instances.push_back(std::make_shared<CheckInstance>(
+				entry.binding, instance, aggregator));
 	}
 	return check;
 }

@@ -87,8 +87,7 @@ ProvidedCheck CheckProvider::load(const std::filesystem::path &file)
 std::shared_ptr<const CheckBinding> CheckProvider::binding(const ProvidedCheck &check,
 							   const vigil_host *host)
 {
-	return std::make_shared<ProvidedBinding>(shared_from_this(), plugin_, state_, check,
-						 host);
+	return std::make_shared<ProvidedBinding>(shared_from_this(), plugin_, state_, check, host);
 }
 
 } // namespace vigil

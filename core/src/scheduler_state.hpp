@@ -54,7 +54,7 @@ struct Entry {
 	std::chrono::nanoseconds last_duration{0};
 	std::chrono::nanoseconds total_duration{0};
 	std::string last_error;
-	unsigned consecutive_failures = 0; // crashes/timeouts in a row
+	unsigned consecutive_failures = 0;     // crashes/timeouts in a row
 	Clock::time_point quarantined_until{}; // ticks before it are not run
 	std::string quarantine_reason;
 };

@@ -52,7 +52,8 @@ int main(int argc, char **argv)
 
 	cli::StatusCommandOptions status_options;
 	std::string status_run_dir;
-	auto *status = app.add_subcommand("status", "What the running agent and its checks are doing");
+	auto *status =
+		app.add_subcommand("status", "What the running agent and its checks are doing");
 	status->add_flag("--json", status_options.json, "Print JSON");
 	status->add_option("--run-dir", status_run_dir,
 			   "The agent's run_dir (default: from vigil.yaml)");
