@@ -2,27 +2,26 @@
 // The vigil_host table of a worker process: the same C entry points as the
 // agent's (host_services.cpp), recording into a WorkerRecorder instead of
 // submitting to an Aggregator.  Nothing may throw across the C boundary.
+#include "host_call_guard.hpp"
+#include "host_config_values.hpp"
 #include "isolation/worker_recorder.hpp"
 
 #include <cstdio>
-#include <type_traits>
+#include <utility>
 
 namespace vigil::isolation {
 
 namespace {
 
+void reportToStderr(const char *what, const char *why)
+{
+	std::fprintf(stderr, "vigil worker: host service %s failed: %s\n", what, why);
+}
+
 template <class F>
 auto guarded(const char *what, F &&f) noexcept -> decltype(f())
 {
-	try {
-		return f();
-	} catch (const std::exception &e) {
-		std::fprintf(stderr, "vigil worker: host service %s failed: %s\n", what, e.what());
-	} catch (...) {
-		std::fprintf(stderr, "vigil worker: host service %s failed\n", what);
-	}
-	if constexpr (!std::is_void_v<decltype(f())>)
-		return {};
+	return guardedHostCall(what, reportToStderr, std::forward<F>(f));
 }
 
 WorkerRecorder &rec(vigil_context *ctx)
@@ -35,11 +34,7 @@ const nlohmann::json *lookup(vigil_context *ctx, int scope, const char *key)
 	if (!ctx || !key)
 		return nullptr;
 	WorkerInstanceConfig &c = rec(ctx).config();
-	const nlohmann::json &obj = scope == VIGIL_CONFIG_INIT ? c.init_config : c.instance;
-	if (!obj.is_object())
-		return nullptr;
-	auto it = obj.find(key);
-	return it == obj.end() ? nullptr : &*it;
+	return host_config::find(scope == VIGIL_CONFIG_INIT ? c.init_config : c.instance, key);
 }
 
 void submitMetric(vigil_context *ctx, int type, const char *name, double value,
@@ -78,46 +73,32 @@ void setError(vigil_context *ctx, const char *message)
 
 const char *configString(vigil_context *ctx, int scope, const char *key, const char *fallback)
 {
-	return guarded("config_string", [&]() -> const char * {
-		const nlohmann::json *v = lookup(ctx, scope, key);
-		if (!v || !v->is_string())
-			return fallback;
-		return v->get_ref<const std::string &>().c_str();
-	});
+	return guarded("config_string",
+		       [&] { return host_config::string(lookup(ctx, scope, key), fallback); });
 }
 
 double configNumber(vigil_context *ctx, int scope, const char *key, double fallback)
 {
-	return guarded("config_number", [&] {
-		const nlohmann::json *v = lookup(ctx, scope, key);
-		return v && v->is_number() ? v->get<double>() : fallback;
-	});
+	return guarded("config_number",
+		       [&] { return host_config::number(lookup(ctx, scope, key), fallback); });
 }
 
 int configBool(vigil_context *ctx, int scope, const char *key, int fallback)
 {
-	return guarded("config_bool", [&] {
-		const nlohmann::json *v = lookup(ctx, scope, key);
-		return v && v->is_boolean() ? static_cast<int>(v->get<bool>()) : fallback;
-	});
+	return guarded("config_bool",
+		       [&] { return host_config::boolean(lookup(ctx, scope, key), fallback); });
 }
 
 size_t configListSize(vigil_context *ctx, int scope, const char *key)
 {
-	return guarded("config_list_size", [&]() -> size_t {
-		const nlohmann::json *v = lookup(ctx, scope, key);
-		return v && v->is_array() ? v->size() : 0;
-	});
+	return guarded("config_list_size",
+		       [&] { return host_config::listSize(lookup(ctx, scope, key)); });
 }
 
 const char *configListItem(vigil_context *ctx, int scope, const char *key, size_t index)
 {
-	return guarded("config_list_item", [&]() -> const char * {
-		const nlohmann::json *v = lookup(ctx, scope, key);
-		if (!v || !v->is_array() || index >= v->size() || !(*v)[index].is_string())
-			return nullptr;
-		return (*v)[index].get_ref<const std::string &>().c_str();
-	});
+	return guarded("config_list_item",
+		       [&] { return host_config::listItem(lookup(ctx, scope, key), index); });
 }
 
 const char *configJson(vigil_context *ctx, int scope)
