@@ -124,11 +124,7 @@ private:
 		} else if (k == "hostname") {
 			config.hostname = string(s);
 		} else if (k == "check_runners") {
-			auto v = yamlInteger(s.value);
-			if (!v || *v < 1 || *v > 256)
-				fail(s, "must be an integer from 1 to 256, got " +
-						describeYaml(s.value));
-			config.check_runners = unsigned(*v);
+			config.check_runners = unsigned(count(s, 256));
 		} else if (k == "flush_interval") {
 			config.flush_interval = positive(s);
 		} else if (k == "log_level") {
@@ -283,28 +279,20 @@ private:
 			out.type = outputType(s);
 			return out;
 		}
-		if (!s.value.IsMap())
-			fail(s, "must be json, none or a map with type and path, got " +
-					describeYaml(s.value));
-		std::set<std::string> seen;
-		for (const auto &entry : s.value) {
-			const std::string name = entry.first.IsScalar() ? entry.first.Scalar()
-									: describeYaml(entry.first);
-			Setting sub{entry.first, entry.second, s.field + "." + name};
-			if (!seen.insert(name).second)
-				fail(yamlLine(entry.first), sub.field, "duplicate key");
-			if (name == "type" && !sub.value.IsNull()) {
-				out.type = outputType(sub);
-			} else if (name == "path" && !sub.value.IsNull()) {
-				auto v = yamlString(sub.value);
-				if (v && *v == "-")
-					out.path = "-";
-				else
-					out.path = path(sub).string();
-			} else if (name != "type" && name != "path") {
-				warn(yamlLine(sub.key), sub.field, "unknown key, ignoring");
-			}
-		}
+		forEachKey(s, "must be json, none or a map with type and path",
+			   [&](const std::string &name, const Setting &sub) {
+				   if (sub.value.IsNull() && (name == "type" || name == "path"))
+					   return;
+				   if (name == "type") {
+					   out.type = outputType(sub);
+				   } else if (name == "path") {
+					   auto v = yamlString(sub.value);
+					   out.path = v && *v == "-" ? "-" : path(sub).string();
+				   } else {
+					   warn(yamlLine(sub.key), sub.field,
+						"unknown key, ignoring");
+				   }
+			   });
 		return out;
 	}
 
