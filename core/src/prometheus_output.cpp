@@ -5,22 +5,6 @@
 
 namespace vigil {
 
-namespace {
-
-std::string seriesKey(const PromSample &sample)
-{
-	std::string key = sample.name;
-	for (const PromLabel &label : sample.labels) {
-		key.push_back('\0');
-		key += label.name;
-		key.push_back('\0');
-		key += label.value;
-	}
-	return key;
-}
-
-} // namespace
-
 PrometheusOutput::PrometheusOutput(PrometheusOutputOptions options,
 				   std::function<AgentHealth()> health)
     : options_(std::move(options)), health_(std::move(health)), converter_(options_.naming)

@@ -7,18 +7,6 @@ namespace vigil {
 
 namespace {
 
-std::string counterKey(const PromSample &sample)
-{
-	std::string key = sample.name;
-	for (const PromLabel &label : sample.labels) {
-		key.push_back('\0');
-		key += label.name;
-		key.push_back('\0');
-		key += label.value;
-	}
-	return key;
-}
-
 bool endsWith(const std::string &s, std::string_view suffix)
 {
 	return s.size() >= suffix.size() &&
@@ -35,6 +23,18 @@ std::string nonCounterName(std::string name)
 }
 
 } // namespace
+
+std::string seriesKey(const PromSample &sample)
+{
+	std::string key = sample.name;
+	for (const PromLabel &label : sample.labels) {
+		key.push_back('\0');
+		key += label.name;
+		key.push_back('\0');
+		key += label.value;
+	}
+	return key;
+}
 
 double serviceStatusValue(ServiceStatus status)
 {
@@ -65,7 +65,7 @@ std::vector<PromSample> PrometheusSeries::convert(const FlushResult &flush)
 			sample.type = PromType::Counter;
 			if (!endsWith(sample.name, "_total"))
 				sample.name += "_total";
-			CounterState &state = counters_[counterKey(sample)];
+			CounterState &state = counters_[seriesKey(sample)];
 			// A count is a sum of increments; a negative one (a check
 			// submitting count -1) cannot go into a counter, which
 			// only goes up, so it is left out of the total.

@@ -23,6 +23,10 @@ struct PromSample {
 	std::string help;     // one line for # HELP; empty = a generic one
 };
 
+// Name and labels, '\0'-separated (neither may contain '\0' once sanitised):
+// two samples with equal keys belong to the same series.
+std::string seriesKey(const PromSample &sample);
+
 struct PrometheusNaming {
 	std::string prefix; // e.g. "" or "vigil_"; must itself be a valid name start
 };

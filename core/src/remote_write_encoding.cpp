@@ -16,19 +16,6 @@ namespace {
 
 constexpr std::string_view name_label = "__name__";
 
-// Name and labels, '\0'-separated: equal keys are the same series.
-std::string seriesKey(const PromSample &s)
-{
-	std::string key = s.name;
-	for (const PromLabel &l : s.labels) {
-		key += '\0';
-		key += l.name;
-		key += '\0';
-		key += l.value;
-	}
-	return key;
-}
-
 int64_t toMilliseconds(double seconds)
 {
 	return static_cast<int64_t>(std::llround(seconds * 1000.0));
