@@ -13,23 +13,16 @@ skip there.
 """
 import json
 import os
-import shlex
 import shutil
 import signal
 import subprocess
-import tempfile
 import time
 import unittest
 
-VIGIL = os.environ["VIGIL"]
-WRAPPER = shlex.split(os.environ.get("VIGIL_EXE_WRAPPER", ""))
+from test_cli import VIGIL, WRAPPER, Workspace, vigil
+
 FIXTURES = os.environ["VIGIL_ISOLATION_FIXTURES"]
 KILL_GRACE = 0.5  # WorkerPoolOptions::kill_grace
-
-
-def vigil(*args, timeout=60):
-    return subprocess.run(WRAPPER + [VIGIL, *args], capture_output=True, text=True,
-                          timeout=timeout, stdin=subprocess.DEVNULL)
 
 
 def children_of(pid):
@@ -60,18 +53,11 @@ def is_vigil_worker(pid):
 
 
 @unittest.skipIf(WRAPPER, "workers cannot be spawned under a user-mode emulator")
-class IsolationWorkspace(unittest.TestCase):
+class IsolationWorkspace(Workspace):
     def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory(prefix="vigil-isolation-")
-        self.plugins = os.path.join(self.tmp.name, "plugins")
-        self.confd = os.path.join(self.tmp.name, "conf.d")
-        os.mkdir(self.plugins)
-        os.mkdir(self.confd)
+        super().setUp()
         self.config = os.path.join(self.tmp.name, "vigil.yaml")
         self.write_agent_config("")
-
-    def tearDown(self):
-        self.tmp.cleanup()
 
     def write_agent_config(self, text):
         with open(self.config, "w") as f:
@@ -84,7 +70,7 @@ class IsolationWorkspace(unittest.TestCase):
             f.write("instances:\n  - " + instance)
 
     def args(self):
-        return ["-c", self.config, "--plugins", self.plugins, "--conf-d", self.confd]
+        return ["-c", self.config, *self.folders()]
 
     def check(self, name):
         """`vigil check NAME --json`: (instance report, seconds it took, process)."""

@@ -71,8 +71,9 @@ class PythonConcurrencyTest(Workspace):
             f.write(text)
         return path
 
-    def start_agent(self, cfg):
-        return subprocess.Popen(WRAPPER + [VIGIL, "-c", cfg, "run", *self.folders()],
+    def start_agent(self, cfg, *run_options):
+        return subprocess.Popen(WRAPPER + [VIGIL, "-c", cfg, "run", *run_options,
+                                           *self.folders()],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def stop_agent(self, proc, timeout):
@@ -161,8 +162,7 @@ class PythonConcurrencyTest(Workspace):
         self.write_check("stuck_sleep.py", STUCK_SLEEP)
         grace = 1.0
         cfg = self.agent_config(f"shutdown_grace: {grace}\n")
-        proc = subprocess.Popen(WRAPPER + [VIGIL, "-c", cfg, "run", "--once", *self.folders()],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = self.start_agent(cfg, "--once")
         time.sleep(3)
         # Without the signal, --once would wait for the stuck check forever.
         self.assertIsNone(proc.poll(), "run --once ended with a check stuck in sleep(1e9)")
