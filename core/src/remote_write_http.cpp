@@ -88,8 +88,10 @@ RemoteWritePost makeRemoteWriteHttpPost(const RemoteWriteConfig &config)
 			return out;
 		}
 		out.status = res->status;
-		if (res->status < 200 || res->status >= 300)
+		if (res->status < 200 || res->status >= 300) {
 			out.error = res->body.substr(0, 256);
+			out.retry_after = res->get_header_value("Retry-After");
+		}
 		return out;
 	};
 }

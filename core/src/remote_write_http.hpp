@@ -14,6 +14,7 @@ struct RemoteWriteConfig;
 struct HttpPostResult {
 	int status = 0;	   // HTTP status; 0 = no response (see error)
 	std::string error; // why there was no response, or the start of the body of an error status
+	std::string retry_after; // the Retry-After header of the response, if any
 };
 
 // POSTs `body` within `timeout_seconds`; never throws.

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <random>
 #include <utility>
 
@@ -100,7 +101,7 @@ nlohmann::json RemoteWriteOutput::status() const
 		{"queue_depth", queue_.depth()}, {"queue_size", queue_.capacity()},
 		{"sent", queue_.sent()},	 {"dropped", queue_.dropped()},
 		{"rejected", queue_.rejected()}, {"retries", retries_},
-		{"last_error", last_error_},
+		{"last_error", last_error_},	 {"last_retry_after", last_retry_after_},
 	};
 }
 
@@ -126,12 +127,25 @@ void RemoteWriteOutput::senderLoop()
 		queue_.finish(batch, outcome);
 		recordOutcome(outcome, result, batch.samples.size());
 		if (outcome == SendOutcome::Retry)
-			waitBeforeRetry(lock, backoff_.delay(failing_attempts_));
+			waitBeforeRetry(lock, retryDelay(result));
 	}
 	if (size_t left = queue_.clear())
 		log->error("remote write: stopped with {} samples still queued, dropping them "
 			   "(last error: {})",
 			   left, last_error_.empty() ? "none" : last_error_);
+}
+
+double RemoteWriteOutput::retryDelay(const HttpPostResult &result)
+{
+	// Only an answer (429, 5xx) can carry Retry-After; Prometheus' own
+	// client honours it on both.
+	std::optional<double> asked;
+	if (result.status != 0 && !result.retry_after.empty())
+		asked = parseRetryAfter(result.retry_after, std::chrono::system_clock::now());
+	const double delay = backoff_.delay(failing_attempts_, asked);
+	if (asked && *asked > 0)
+		last_retry_after_ = delay;
+	return delay;
 }
 
 void RemoteWriteOutput::waitBeforeRetry(std::unique_lock<std::mutex> &lock, double delay)

@@ -58,6 +58,7 @@ private:
 	Clock::time_point deadline_; // when stopping_: give up sending then
 	uint64_t retries_ = 0;
 	std::string last_error_;
+	double last_retry_after_ = 0;	// seconds waited on the receiver's last Retry-After
 	unsigned failing_attempts_ = 0; // failed attempts in a row
 	// Rate-limited logging: one line per kind per log_interval.
 	Clock::time_point last_drop_log_{};
@@ -68,6 +69,7 @@ private:
 	std::thread sender_; // started last, after everything it reads
 
 	void senderLoop();
+	double retryDelay(const HttpPostResult &result);
 	void waitBeforeRetry(std::unique_lock<std::mutex> &lock, double seconds);
 	void recordOutcome(SendOutcome outcome, const HttpPostResult &result, size_t samples);
 };

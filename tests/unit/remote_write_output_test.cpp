@@ -154,7 +154,7 @@ TEST(RemoteWriteOutput, CloseGivesUpOnADeadReceiverAndCountsTheLoss)
 	std::atomic<int> calls{0};
 	RemoteWritePost dead = [&calls](const std::string &, double) {
 		++calls;
-		return HttpPostResult{0, "Connection"};
+		return HttpPostResult{0, "Connection", {}};
 	};
 	RemoteWriteOutput out(fastConfig(), dead, half);
 	out.write(flushOf(0, 7, 1000));
