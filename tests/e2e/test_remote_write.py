@@ -65,13 +65,14 @@ def stop(proc, sig=signal.SIGTERM, timeout=30):
 class Prometheus:
     """A Prometheus server on loopback with remote write enabled."""
 
-    def __init__(self, tmp, port):
+    def __init__(self, tmp, port, config="global:\n  scrape_interval: 1h\n"):
+        """`config` is the prometheus.yml text; the default scrapes nothing."""
         self.port = port
         self.data = os.path.join(tmp, "tsdb")
         self.config = os.path.join(tmp, "prometheus.yml")
         self.log = os.path.join(tmp, "prometheus.log")
         with open(self.config, "w") as f:
-            f.write("global:\n  scrape_interval: 1h\n")
+            f.write(config)
         self.proc = None
 
     @property
