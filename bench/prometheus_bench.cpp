@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: Apache-2.0
+// Outputs (issue 5): rendering /metrics for 100,000 series (target < 50 ms,
+// extra memory <= 2x the text), remote-write encoding (target >= 2 M
+// samples/s on one core) and the remote-write queue's bytes per sample.
+//
+// Memory is counted by replacing the global operator new/delete of this
+// program: every allocation adds its usable size to a running total, and
+// the peak above the level at the start of the measured call is the extra
+// memory it needed.  Single-threaded measures, so the peak is exact.
+#include "prometheus_exposition.hpp"
+#include "prometheus_output.hpp"
+#include "remote_write_encoding.hpp"
+#include "remote_write_queue.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <malloc.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <new>
+#include <string>
+#include <vector>
+
+namespace {
+
+std::atomic<size_t> allocated{0};
+std::atomic<size_t> peak{0};
+
+void *countedAlloc(size_t size)
+{
+	void *p = std::malloc(size ? size : 1);
+	if (!p)
+		throw std::bad_alloc();
+	const size_t now = allocated += malloc_usable_size(p);
+	size_t old = peak.load(std::memory_order_relaxed);
+	while (now > old && !peak.compare_exchange_weak(old, now, std::memory_order_relaxed)) {
+	}
+	return p;
+}
+
+void countedFree(void *p) noexcept
+{
+	if (!p)
+		return;
+	allocated -= malloc_usable_size(p);
+	std::free(p);
+}
+
+// Peak bytes allocated above the level when it was constructed.
+class PeakSince {
+public:
+	PeakSince() : base_(allocated.load()) { peak = base_; }
+	size_t extra() const { return peak.load() - base_; }
+
+private:
+	size_t base_;
+};
+
+} // namespace
+
+void *operator new(size_t size)
+{
+	return countedAlloc(size);
+}
+void *operator new[](size_t size)
+{
+	return countedAlloc(size);
+}
+void operator delete(void *p) noexcept
+{
+	countedFree(p);
+}
+void operator delete[](void *p) noexcept
+{
+	countedFree(p);
+}
+void operator delete(void *p, size_t) noexcept
+{
+	countedFree(p);
+}
+void operator delete[](void *p, size_t) noexcept
+{
+	countedFree(p);
+}
+
+namespace {
+
+using namespace vigil;
+
+// /metrics: 1,000 families of 100 series, labels like a system check's
+// (host, device, env, service), values with decimals.
+std::vector<PromSample> metricsWorkload(size_t count)
+{
+	std::vector<PromSample> out;
+	out.reserve(count);
+	for (size_t i = 0; i < count; ++i) {
+		PromSample s;
+		s.name = "system_disk_bytes_used_" + std::to_string(i % 1000);
+		s.type = i % 3 ? PromType::Gauge : PromType::Counter;
+		if (s.type == PromType::Counter)
+			s.name += "_total";
+		s.labels = {{"device", "/dev/nvme0n1p" + std::to_string(i / 1000)},
+			    {"env", "production"},
+			    {"host", "web-frontend-042.example.com"},
+			    {"service", "web-frontend"}};
+		s.value = 1234567.0 + static_cast<double>(i) * 0.25;
+		s.timestamp = 1700000000;
+		out.push_back(std::move(s));
+	}
+	return out;
+}
+
+// Remote write: realistic series with 10 labels (host, a few tags a
+// Datadog-style check adds, and an instance's own).
+std::vector<PromSample> remoteWriteWorkload(size_t count, double timestamp)
+{
+	std::vector<PromSample> out;
+	out.reserve(count);
+	for (size_t i = 0; i < count; ++i) {
+		PromSample s;
+		s.name = "system_net_bytes_rcvd_" + std::to_string(i % 50);
+		s.labels = {{"az", "eu-west-1b"},
+			    {"cluster", "prod-eu-1"},
+			    {"device", "eth" + std::to_string(i / 50 % 8)},
+			    {"env", "production"},
+			    {"host", "web-frontend-042.example.com"},
+			    {"instance", "10.1.2." + std::to_string(i / 400 % 250)},
+			    {"job", "vigil"},
+			    {"region", "eu-west-1"},
+			    {"role", "frontend"},
+			    {"service", "web-frontend"}};
+		s.value = 98765.0 + static_cast<double>(i);
+		s.timestamp = timestamp;
+		out.push_back(std::move(s));
+	}
+	return out;
+}
+
+// renderExposition alone: what a /metrics refresh costs once the samples
+// are in hand.  The samples are copied outside the timed region (the call
+// reorders them).
+void BM_RenderExposition(benchmark::State &state)
+{
+	const auto workload = metricsWorkload(static_cast<size_t>(state.range(0)));
+	size_t text_bytes = 0, extra = 0;
+	for (auto _ : state) {
+		state.PauseTiming();
+		auto samples = workload;
+		state.ResumeTiming();
+		PeakSince since;
+		std::string text = renderExposition(samples);
+		extra = std::max(extra, since.extra());
+		text_bytes = text.size();
+		benchmark::DoNotOptimize(text.data());
+	}
+	state.counters["series"] = static_cast<double>(state.range(0));
+	state.counters["text_bytes"] = static_cast<double>(text_bytes);
+	state.counters["extra_bytes"] = static_cast<double>(extra);
+	state.counters["extra_per_text"] = static_cast<double>(extra) / text_bytes;
+}
+BENCHMARK(BM_RenderExposition)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+// PrometheusOutput::write: what the flush thread does per flush for
+// /metrics with 100,000 series flushed each time (convert, keep the
+// latest, render, publish).  Extra memory is what a steady-state flush
+// needs on top of the output's kept state and the previous text.
+void BM_PrometheusOutputWrite(benchmark::State &state)
+{
+	const size_t count = static_cast<size_t>(state.range(0));
+	FlushResult flush;
+	flush.timestamp = 1700000000;
+	for (const PromSample &p : metricsWorkload(count)) {
+		Series s;
+		s.name = p.name;
+		s.type = p.type == PromType::Counter ? SeriesType::Count : SeriesType::Gauge;
+		if (s.type == SeriesType::Count)
+			s.name.resize(s.name.size() - 6); // the converter adds _total
+		for (const PromLabel &l : p.labels)
+			if (l.name != "host")
+				s.tags.push_back(l.name + ":" + l.value);
+		s.host = "web-frontend-042.example.com";
+		s.value = p.value;
+		s.timestamp = flush.timestamp;
+		flush.series.push_back(std::move(s));
+	}
+	PrometheusOutput output({}, {});
+	output.write(flush); // the steady state: every series already known
+	size_t extra = 0;
+	for (auto _ : state) {
+		flush.timestamp += 15;
+		PeakSince since;
+		output.write(flush);
+		extra = std::max(extra, since.extra());
+	}
+	const size_t text_bytes = output.exposition()->size();
+	state.counters["text_bytes"] = static_cast<double>(text_bytes);
+	state.counters["extra_bytes"] = static_cast<double>(extra);
+	state.counters["extra_per_text"] = static_cast<double>(extra) / text_bytes;
+}
+BENCHMARK(BM_PrometheusOutputWrite)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+// Remote write on one core: one POST body (WriteRequest + snappy) per
+// batch of max_samples_per_send (2,000 by default) samples, 10 labels each.
+void BM_RemoteWriteEncode(benchmark::State &state)
+{
+	const auto batch = remoteWriteWorkload(static_cast<size_t>(state.range(0)), 1700000000);
+	size_t body = 0;
+	for (auto _ : state) {
+		std::string b = encodeRemoteWriteBody(batch);
+		body = b.size();
+		benchmark::DoNotOptimize(b.data());
+	}
+	state.SetItemsProcessed(state.iterations() * state.range(0));
+	state.counters["body_bytes"] = static_cast<double>(body);
+	state.counters["protobuf_bytes"] = static_cast<double>(encodeWriteRequest(batch).size());
+}
+BENCHMARK(BM_RemoteWriteEncode)->Arg(2000);
+
+// The queue's memory per waiting sample (10 labels), full to 50,000 (the
+// default queue_size): what bounds memory during an outage.  Everything the
+// queue holds counts, the samples' strings included (they were allocated by
+// the conversion and moved in).
+void BM_RemoteWriteQueueBytesPerSample(benchmark::State &state)
+{
+	const size_t count = static_cast<size_t>(state.range(0));
+	double per_sample = 0;
+	for (auto _ : state) {
+		const size_t before = allocated.load();
+		RemoteWriteQueue queue(count);
+		for (size_t done = 0; done < count; done += 500)
+			queue.push(remoteWriteWorkload(500, 1700000000 + static_cast<double>(done)));
+		per_sample = static_cast<double>(allocated.load() - before) / queue.depth();
+	}
+	state.counters["bytes_per_sample"] = per_sample;
+	state.counters["sizeof_PromSample"] = sizeof(PromSample);
+}
+BENCHMARK(BM_RemoteWriteQueueBytesPerSample)->Arg(50000)->Unit(benchmark::kMillisecond);
+
+} // namespace
+
+BENCHMARK_MAIN();
