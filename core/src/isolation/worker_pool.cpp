@@ -3,6 +3,8 @@
 
 #include "logging.hpp"
 
+#include <fmt/format.h>
+
 #include <stdexcept>
 
 namespace vigil::isolation {
@@ -52,8 +54,9 @@ void WorkerPool::release(std::unique_ptr<WorkerProcess> worker, const std::strin
 	else if (options_.max_rss_mb > 0) {
 		const double rss_mb = double(worker->rssBytes()) / (1024 * 1024);
 		if (rss_mb > options_.max_rss_mb)
-			why = "at " + std::to_string(int(rss_mb)) + " MB RSS, over the limit of " +
-			      std::to_string(int(options_.max_rss_mb)) + " MB";
+			// One decimal: truncated, 60.7 MB read "at 60 MB, over the limit of 60".
+			why = fmt::format("at {:.1f} MB RSS, over the limit of {:g} MB", rss_mb,
+					  options_.max_rss_mb);
 	}
 	std::unique_lock lock(mutex_);
 	auto ran = std::move(busy_[worker.get()]);
