@@ -31,8 +31,12 @@ struct ExpositionStats {
 //   exactly;
 // - no timestamps: Prometheus stamps scrapes itself, and its staleness
 //   handling only works for unstamped samples.
-// `samples` is reordered.
-std::string renderExposition(std::vector<PromSample> &samples, ExpositionStats *stats = nullptr);
+std::string renderExposition(const std::vector<PromSample> &samples,
+			     ExpositionStats *stats = nullptr);
+// The same from pointers (duplicates: the later pointer wins), so a caller
+// that keeps its samples elsewhere renders them without copying them.
+std::string renderExposition(const std::vector<const PromSample *> &samples,
+			     ExpositionStats *stats = nullptr);
 
 // Appends `value` escaped for a label value.
 void appendEscapedLabelValue(std::string &out, std::string_view value);

@@ -18,19 +18,23 @@ void PrometheusOutput::write(const FlushResult &flush)
 		std::string key = seriesKey(sample);
 		latest_.insert_or_assign(std::move(key), std::move(sample));
 	}
-	std::vector<PromSample> samples;
-	samples.reserve(latest_.size() + 64);
+	// Rendered from pointers into latest_: copying 100,000 samples would
+	// cost more memory than the text itself.
+	std::vector<PromSample> health;
+	if (health_)
+		health = healthSamples(health_(), flush.timestamp);
+	std::vector<const PromSample *> samples;
+	samples.reserve(latest_.size() + health.size());
 	for (auto it = latest_.begin(); it != latest_.end();) {
 		if (flush.timestamp - it->second.timestamp >= options_.stale_after_seconds) {
 			it = latest_.erase(it);
 			continue;
 		}
-		samples.push_back(it->second);
+		samples.push_back(&it->second);
 		++it;
 	}
-	if (health_)
-		for (PromSample &sample : healthSamples(health_(), flush.timestamp))
-			samples.push_back(std::move(sample));
+	for (const PromSample &sample : health)
+		samples.push_back(&sample);
 
 	ExpositionStats stats;
 	auto text = std::make_shared<const std::string>(renderExposition(samples, &stats));
