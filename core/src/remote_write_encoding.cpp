@@ -7,6 +7,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <functional>
+#include <numeric>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -29,26 +32,73 @@ char *cstr(const std::string &s)
 
 } // namespace
 
-std::string encodeWriteRequest(const std::vector<PromSample> &samples)
+namespace {
+
+// Name and labels hashed in place (no key string per sample: building one
+// was the encoder's largest cost).
+size_t seriesHash(const PromSample &s)
 {
-	// Group samples by series, first-seen order.
-	std::unordered_map<std::string, size_t> index;
-	std::vector<std::vector<const PromSample *>> groups;
-	index.reserve(samples.size());
-	for (const PromSample &s : samples) {
-		auto [it, fresh] = index.emplace(seriesKey(s), groups.size());
-		if (fresh)
-			groups.emplace_back();
-		groups[it->second].push_back(&s);
+	const std::hash<std::string_view> hash;
+	size_t h = hash(s.name);
+	const auto mix = [&h](size_t v) { h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2); };
+	for (const PromLabel &l : s.labels) {
+		mix(hash(l.name));
+		mix(hash(l.value));
+	}
+	return h;
+}
+
+bool sameSeries(const PromSample &a, const PromSample &b)
+{
+	return a.name == b.name && a.labels == b.labels;
+}
+
+// Builds the protobuf-c WriteRequest for `samples` and hands it to `use`
+// while every struct it points into is alive.
+template <class Use>
+auto withWriteRequest(const std::vector<PromSample> &samples, Use use)
+{
+	// Group samples by series, first-seen order: group_of[i] for each
+	// sample, then the members of every group contiguous in `members`
+	// (a stable counting sort, so a group's samples keep input order).
+	constexpr uint32_t none = UINT32_MAX;
+	std::unordered_map<size_t, uint32_t> first_with_hash;
+	first_with_hash.reserve(samples.size());
+	std::vector<uint32_t> group_first;    // a sample of each group
+	std::vector<uint32_t> next_same_hash; // per group: another group with its hash
+	std::vector<uint32_t> group_of(samples.size());
+	for (uint32_t i = 0; i < samples.size(); ++i) {
+		auto [it, fresh] = first_with_hash.emplace(seriesHash(samples[i]), none);
+		uint32_t g = it->second;
+		while (g != none && !sameSeries(samples[group_first[g]], samples[i]))
+			g = next_same_hash[g];
+		if (g == none) {
+			g = static_cast<uint32_t>(group_first.size());
+			group_first.push_back(i);
+			next_same_hash.push_back(it->second);
+			it->second = g;
+		}
+		group_of[i] = g;
+	}
+	const size_t groups = group_first.size();
+	std::vector<uint32_t> group_start(groups + 1, 0);
+	for (uint32_t g : group_of)
+		++group_start[g + 1];
+	std::partial_sum(group_start.begin(), group_start.end(), group_start.begin());
+	std::vector<const PromSample *> members(samples.size());
+	{
+		std::vector<uint32_t> next(group_start.begin(), group_start.end() - 1);
+		for (size_t i = 0; i < samples.size(); ++i)
+			members[next[group_of[i]]++] = &samples[i];
 	}
 
 	// Every protobuf-c struct lives in one of these flat arrays (sized up
 	// front, so the pointers taken into them stay valid) until packed.
 	size_t label_count = 0;
-	for (const auto &g : groups)
-		label_count += g.front()->labels.size() + 1;
-	std::vector<Prometheus__TimeSeries> series(groups.size());
-	std::vector<Prometheus__TimeSeries *> series_ptrs(groups.size());
+	for (uint32_t first : group_first)
+		label_count += samples[first].labels.size() + 1;
+	std::vector<Prometheus__TimeSeries> series(groups);
+	std::vector<Prometheus__TimeSeries *> series_ptrs(groups);
 	std::vector<Prometheus__Label> labels(label_count);
 	std::vector<Prometheus__Label *> label_ptrs(label_count);
 	std::vector<Prometheus__Sample> points(samples.size());
@@ -56,13 +106,15 @@ std::string encodeWriteRequest(const std::vector<PromSample> &samples)
 	const std::string name_key(name_label);
 
 	size_t li = 0, pi = 0;
-	for (size_t gi = 0; gi < groups.size(); ++gi) {
-		auto &group = groups[gi];
-		std::stable_sort(group.begin(), group.end(),
-				 [](const PromSample *a, const PromSample *b) {
-					 return a->timestamp < b->timestamp;
-				 });
-		const PromSample &first = *group.front();
+	for (size_t gi = 0; gi < groups; ++gi) {
+		const auto group = members.begin() + group_start[gi];
+		const auto group_end = members.begin() + group_start[gi + 1];
+		if (group_end - group > 1)
+			std::stable_sort(group, group_end,
+					 [](const PromSample *a, const PromSample *b) {
+						 return a->timestamp < b->timestamp;
+					 });
+		const PromSample &first = **group;
 		Prometheus__TimeSeries &ts = series[gi];
 		prometheus__time_series__init(&ts);
 		series_ptrs[gi] = &ts;
@@ -88,12 +140,12 @@ std::string encodeWriteRequest(const std::vector<PromSample> &samples)
 			put(it->name, it->value);
 
 		ts.samples = &point_ptrs[pi];
-		ts.n_samples = group.size();
-		for (const PromSample *s : group) {
+		ts.n_samples = static_cast<size_t>(group_end - group);
+		for (auto m = group; m != group_end; ++m) {
 			Prometheus__Sample &p = points[pi];
 			prometheus__sample__init(&p);
-			p.value = s->value;
-			p.timestamp = toMilliseconds(s->timestamp);
+			p.value = (*m)->value;
+			p.timestamp = toMilliseconds((*m)->timestamp);
 			point_ptrs[pi++] = &p;
 		}
 	}
@@ -102,9 +154,18 @@ std::string encodeWriteRequest(const std::vector<PromSample> &samples)
 	prometheus__write_request__init(&request);
 	request.n_timeseries = series_ptrs.size();
 	request.timeseries = series_ptrs.data();
-	std::string out(prometheus__write_request__get_packed_size(&request), '\0');
-	prometheus__write_request__pack(&request, reinterpret_cast<uint8_t *>(out.data()));
-	return out;
+	return use(request);
+}
+
+} // namespace
+
+std::string encodeWriteRequest(const std::vector<PromSample> &samples)
+{
+	return withWriteRequest(samples, [](const Prometheus__WriteRequest &request) {
+		std::string out(prometheus__write_request__get_packed_size(&request), '\0');
+		prometheus__write_request__pack(&request, reinterpret_cast<uint8_t *>(out.data()));
+		return out;
+	});
 }
 
 std::string snappyCompress(std::string_view data)
@@ -124,7 +185,24 @@ std::string snappyUncompress(std::string_view block)
 
 std::string encodeRemoteWriteBody(const std::vector<PromSample> &samples)
 {
-	return snappyCompress(encodeWriteRequest(samples));
+	// The protobuf and snappy's output go through buffers kept per thread
+	// (one sender thread in the agent): a fresh half-megabyte string per
+	// batch cost more in zeroing and page faults than the encoding itself.
+	thread_local std::vector<uint8_t> packed;
+	thread_local std::vector<char> compressed;
+	return withWriteRequest(samples, [](const Prometheus__WriteRequest &request) {
+		const size_t size = prometheus__write_request__get_packed_size(&request);
+		if (packed.size() < size)
+			packed.resize(size);
+		prometheus__write_request__pack(&request, packed.data());
+		const size_t bound = snappy::MaxCompressedLength(size);
+		if (compressed.size() < bound)
+			compressed.resize(bound);
+		size_t length = 0;
+		snappy::RawCompress(reinterpret_cast<const char *>(packed.data()), size,
+				    compressed.data(), &length);
+		return std::string(compressed.data(), length);
+	});
 }
 
 std::vector<DecodedSeries> decodeWriteRequest(std::string_view protobuf)
