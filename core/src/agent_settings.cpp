@@ -3,6 +3,7 @@
 
 #include "build_config.hpp"
 #include "default_paths.hpp"
+#include "isolation/plugin_probe.hpp"
 #include "logging.hpp"
 
 #include <unistd.h>
@@ -97,6 +98,7 @@ std::string pythonProviderOptions(const AgentSettings &settings)
 CatalogOptions catalogOptions(const AgentSettings &settings)
 {
 	CatalogOptions options;
+	isolation::probeIsolatedPlugins(options, settings);
 #if !VIGIL_PYTHON_ENABLED
 	(void)settings;
 	options.python_unavailable_reason = "built without Python support";

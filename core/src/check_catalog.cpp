@@ -4,6 +4,7 @@
 #include "logging.hpp"
 
 #include <exception>
+#include <optional>
 #include <unordered_map>
 
 namespace vigil {
@@ -28,8 +29,36 @@ CatalogEntry rejected(const PluginFile &file, CheckState state, std::string reas
 	return entry;
 }
 
-CatalogEntry loadNative(const PluginFile &file)
+// The probe's answer when the check runs only in workers, nothing when it
+// must be loaded here after all (the probe showed that loading is safe).
+std::optional<CatalogEntry> probeNative(const PluginFile &file, const CatalogOptions &options)
 {
+	ProbedPlugin probed;
+	try {
+		probed = options.probe_native(file.path);
+	} catch (const std::exception &e) {
+		return rejected(file, CheckState::Error, e.what());
+	}
+	// Its configuration is found under the name it reports: conf.d/STEM.yaml
+	// only guessed.
+	if (probed.name != file.stem && !options.runs_isolated(probed.name))
+		return std::nullopt;
+	CatalogEntry entry;
+	entry.name = std::move(probed.name);
+	entry.kind = PluginKind::Native;
+	entry.path = file.path;
+	entry.version = std::move(probed.version);
+	entry.description = std::move(probed.description);
+	entry.state = CheckState::Ok;
+	entry.workers_only = true;
+	return entry;
+}
+
+CatalogEntry loadNative(const PluginFile &file, const CatalogOptions &options)
+{
+	if (options.runs_isolated && options.probe_native && options.runs_isolated(file.stem))
+		if (std::optional<CatalogEntry> probed = probeNative(file, options))
+			return std::move(*probed);
 	try {
 		NativePlugin plugin = loadNativePlugin(file.path);
 		CatalogEntry entry;
@@ -117,7 +146,7 @@ CheckCatalog CheckCatalog::load(const std::vector<std::filesystem::path> &dirs,
 	PythonProviderState python;
 	for (const PluginFile &file : found.files) {
 		CatalogEntry entry = file.kind == PluginKind::Native
-					     ? loadNative(file)
+					     ? loadNative(file, options)
 					     : loadPython(file, options, python);
 		if (entry.state == CheckState::Ok) {
 			auto [it, inserted] = providers.emplace(entry.name, entry.path);
@@ -126,6 +155,7 @@ CheckCatalog CheckCatalog::load(const std::vector<std::filesystem::path> &dirs,
 				// forgets it.
 				entry.native.reset();
 				entry.binding.reset();
+				entry.workers_only = false;
 				entry.state = CheckState::Error;
 				entry.error = "duplicate check name '" + entry.name +
 					      "', already provided by '" + it->second.string() +

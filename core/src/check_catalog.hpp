@@ -26,9 +26,21 @@ struct CatalogEntry {
 	std::string description;
 	CheckState state = CheckState::Error;
 	std::string error;		    // one-line reason when not Ok
-	std::optional<NativePlugin> native; // set for Ok native checks
-	// How instances run; set for every Ok entry, native or provided.
+	std::optional<NativePlugin> native; // set for Ok native checks loaded here
+	// How in-process instances run; set for every Ok entry loaded here,
+	// native or provided.
 	std::shared_ptr<const CheckBinding> binding;
+	// An Ok native check that was only loaded in a worker process (every
+	// instance runs isolated, see CatalogOptions::probe_native): no native
+	// or binding here, its instances load it in their workers.
+	bool workers_only = false;
+};
+
+// What a native plugin loaded elsewhere (a probe worker) says about itself.
+struct ProbedPlugin {
+	std::string name;
+	std::string version;
+	std::string description;
 };
 
 struct CatalogOptions {
@@ -39,6 +51,15 @@ struct CatalogOptions {
 	// found, so an agent without Python checks never starts an interpreter.
 	// Throws PluginError with the reason it is unavailable.
 	std::function<std::shared_ptr<CheckProvider>()> python_provider;
+	// A native file whose check runs only in worker processes is not
+	// dlopen()ed here: a static constructor that crashes would take this
+	// process down (docs/isolation.md).  runs_isolated(NAME) says whether
+	// every instance of check NAME is isolated (asked with the file stem,
+	// then with the name the probe reports if it differs); probe_native
+	// loads the file in a worker and throws PluginError with the reason it
+	// cannot be loaded.  Either unset: every native file is loaded here.
+	std::function<bool(const std::string &check)> runs_isolated;
+	std::function<ProbedPlugin(const std::filesystem::path &)> probe_native;
 };
 
 class CheckCatalog {

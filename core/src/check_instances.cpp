@@ -19,15 +19,21 @@ ConfiguredCheck configureCheck(const CatalogEntry &entry, const std::filesystem:
 	if (check.config.instances.empty() && !check.config.errors.empty())
 		log->error("check '{}': no valid instance, not scheduled", entry.name);
 
-	if (entry.state != CheckState::Ok || !entry.binding)
+	if (entry.state != CheckState::Ok || (!entry.binding && !entry.workers_only))
 		return check;
 	for (const InstanceConfig &instance : check.config.instances) {
 		if (isolation && isolation->isolationOf(instance) == Isolation::Process)
 			check.instances.push_back(std::make_shared<IsolatedInstance>(
 				entry, instance, aggregator, isolation));
-		else
+		else if (entry.binding)
 			check.instances.push_back(std::make_shared<CheckInstance>(
 				entry.binding, instance, aggregator));
+		else
+			// The catalog decided from the same files; only a caller
+			// without an IsolationContext gets here.
+			log->error("check '{}': instance '{}' would run in the agent, but '{}' "
+				   "is only loaded in worker processes, skipping",
+				   entry.name, instance.id, entry.path.string());
 	}
 	return check;
 }

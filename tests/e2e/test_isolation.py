@@ -59,10 +59,10 @@ class IsolationWorkspace(Workspace):
         self.config = os.path.join(self.tmp.name, "vigil.yaml")
         self.write_agent_config("")
 
-    def write_agent_config(self, text):
+    def write_agent_config(self, text, listen="off"):
         with open(self.config, "w") as f:
-            f.write("hostname: e2e-host\nflush_interval: 1\ncheck_runners: 2\nlisten: off\n"
-                    + text)
+            f.write("hostname: e2e-host\nflush_interval: 1\ncheck_runners: 2\n"
+                    f"listen: {listen}\n" + text)
 
     def add_check(self, name, instance="isolation: process\n    timeout: 1\n"):
         shutil.copy(os.path.join(FIXTURES, name + ".so"), self.plugins)
@@ -71,6 +71,30 @@ class IsolationWorkspace(Workspace):
 
     def args(self):
         return ["-c", self.config, *self.folders()]
+
+    def run_agent(self, seconds):
+        """`vigil run` for `seconds`, then SIGTERM: (process, stdout, stderr,
+        pids of the workers seen)."""
+        proc = subprocess.Popen(WRAPPER + [VIGIL, *self.args(), "run"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        workers = set()
+        try:
+            deadline = time.monotonic() + seconds
+            while time.monotonic() < deadline:
+                workers.update(p for p in children_of(proc.pid) if is_vigil_worker(p))
+                time.sleep(0.05)
+            proc.send_signal(signal.SIGTERM)
+            out, err = proc.communicate(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+        return proc, out, err, workers
+
+    def list_rows(self):
+        proc = vigil(*self.args(), "list", "--json")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        return {r["name"]: r for r in json.loads(proc.stdout)}
 
     def check(self, name):
         """`vigil check NAME --json`: (instance report, seconds it took, process)."""
@@ -160,23 +184,6 @@ class ListNoteTest(IsolationWorkspace):
 class AgentContainmentTest(IsolationWorkspace):
     """`vigil run` with a misbehaving check beside a healthy one."""
 
-    def run_agent(self, seconds):
-        proc = subprocess.Popen(WRAPPER + [VIGIL, *self.args(), "run"],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        workers = set()
-        try:
-            deadline = time.monotonic() + seconds
-            while time.monotonic() < deadline:
-                workers.update(p for p in children_of(proc.pid) if is_vigil_worker(p))
-                time.sleep(0.05)
-            proc.send_signal(signal.SIGTERM)
-            out, err = proc.communicate(timeout=30)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.communicate()
-        return proc, out, err, workers
-
     def test_crashing_and_hanging_checks_leave_the_healthy_one_on_schedule(self):
         self.write_agent_config("quarantine_after: 0\n")
         self.add_check("iso_healthy",
@@ -213,6 +220,69 @@ class AgentContainmentTest(IsolationWorkspace):
         self.assertIn("crashed 2 times in a row", err)
         # Quarantined for at least an interval: not run on every tick.
         self.assertLess(err.count("killed by signal 11"), 4 * 2, err)
+
+
+class LoadTimeCrashTest(IsolationWorkspace):
+    """iso_static_constructor aborts in a static constructor, when loaded.
+    Isolated, it is loaded only in workers (a probe at start, then the
+    workers that run it); in the agent (`isolation: none`) it would take the
+    agent down, which docs/isolation.md says and no test provokes."""
+
+    def assert_load_crash(self, row):
+        self.assertEqual(row["state"], "error", row)
+        self.assertIn("crashed while loading: worker", row["error"])
+        self.assertIn("killed by signal 6 (SIGABRT", row["error"])
+        self.assertIn("crashing in a static constructor", row["error"])
+
+    def test_agent_wide_isolation_lists_the_crash_as_the_reason(self):
+        self.write_agent_config("isolation: process\n")
+        self.add_check("iso_static_constructor", instance="{}\n")
+        self.add_check("iso_healthy", instance="{}\n")
+        rows = self.list_rows()
+        self.assert_load_crash(rows["iso_static_constructor"])
+        self.assertEqual(rows["iso_healthy"]["state"], "ok", rows["iso_healthy"])
+        self.assertEqual(rows["iso_healthy"]["version"], "1.0")
+        self.assertEqual(rows["iso_healthy"]["instances"], 1)
+        text = vigil(*self.args(), "list")
+        self.assertEqual(text.returncode, 0, text.stderr)
+        self.assertIn("reason: crashed while loading", text.stdout)
+
+    def test_per_check_isolation_is_enough(self):
+        # The agent's default is `none`; conf.d/iso_static_constructor.yaml
+        # alone asks for a worker.
+        self.add_check("iso_static_constructor", instance="isolation: process\n")
+        self.add_check("iso_healthy", instance="isolation: none\n")
+        rows = self.list_rows()
+        self.assert_load_crash(rows["iso_static_constructor"])
+        self.assertEqual(rows["iso_healthy"]["state"], "ok", rows["iso_healthy"])
+        result, _, proc = self.check("iso_healthy")
+        self.assertEqual(result["status"], "ok", result)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+
+    def test_probed_check_runs_in_its_worker(self):
+        # Loaded only in workers, never in `vigil check`'s own process.
+        self.write_agent_config("isolation: process\n")
+        self.add_check("iso_healthy", instance="{}\n")
+        result, _, proc = self.check("iso_healthy")
+        self.assertEqual(result["status"], "ok", result)
+        names = {m["name"] for m in json.loads(proc.stdout)["metrics"]}
+        self.assertIn("isolation.fixture.runs", names)
+
+    def test_agent_runs_on_beside_a_crashing_constructor(self):
+        self.write_agent_config("isolation: process\n")
+        self.add_check("iso_static_constructor", instance="{}\n")
+        self.add_check("iso_healthy", instance="min_collection_interval: 1\n")
+        window = 5
+        proc, out, err, _ = self.run_agent(window)
+        self.assertEqual(proc.returncode, 0, err)
+        self.assertIn("iso_static_constructor.so", err)
+        self.assertIn("crashed while loading", err)
+        lines = [json.loads(l) for l in out.splitlines()]
+        healthy_runs = sum(l["value"] for l in lines
+                           if l.get("name") == "isolation.fixture.runs")
+        # One run a second; start-up (two probe workers) may eat into the
+        # first second, the window still holds window - 2 runs at least.
+        self.assertGreaterEqual(healthy_runs, window - 2, err)
 
 
 if __name__ == "__main__":

@@ -91,8 +91,27 @@ private:
 		return checks_.emplace(path, std::move(loaded)).first->second;
 	}
 
+	// The catalog's probe (plugin_probe.hpp): load a native .so, say what it
+	// is.  A constructor that crashes kills this process, which is the answer.
+	static nlohmann::json probe(const nlohmann::json &request)
+	{
+		try {
+			NativePlugin plugin =
+				loadNativePlugin(request.at("path").get<std::string>());
+			return {{"op", "done"},
+				{"result", int(VIGIL_OK)},
+				{"name", plugin.name},
+				{"version", plugin.version},
+				{"description", plugin.description}};
+		} catch (const std::exception &e) {
+			return {{"op", "done"}, {"result", int(VIGIL_ERROR)}, {"error", e.what()}};
+		}
+	}
+
 	nlohmann::json run(const nlohmann::json &request)
 	{
+		if (request.value("op", "") == "probe")
+			return probe(request);
 		if (request.value("op", "") != "run")
 			throw ProtocolError("unknown request '" + request.value("op", "") + "'");
 		const std::string id = request.at("id").get<std::string>();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "isolation/worker_process.hpp"
 
+#include "isolation/spawn_thread.hpp"
 #include "logging.hpp"
 
 #include <fmt/format.h>
@@ -58,15 +59,29 @@ int awayFrom(int fd, int avoid)
 
 std::string describeWaitStatus(int status)
 {
-	if (WIFSIGNALED(status))
-		return fmt::format("killed by signal {} ({})", WTERMSIG(status),
-				   strsignal(WTERMSIG(status)));
+	if (WIFSIGNALED(status)) {
+		const int sig = WTERMSIG(status);
+		// "SIGSEGV" is what people search for; strsignal() says what it means.
+		if (const char *abbrev = sigabbrev_np(sig))
+			return fmt::format("killed by signal {} (SIG{}, {})", sig, abbrev,
+					   strsignal(sig));
+		return fmt::format("killed by signal {} ({})", sig, strsignal(sig));
+	}
 	if (WIFEXITED(status))
 		return fmt::format("exited with status {}", WEXITSTATUS(status));
 	return fmt::format("ended with wait status {}", status);
 }
 
 std::unique_ptr<WorkerProcess> WorkerProcess::spawn(const WorkerLaunch &launch)
+{
+	// On the one long-lived thread: the worker's PR_SET_PDEATHSIG follows
+	// the thread that spawned it (spawn_thread.hpp).
+	std::unique_ptr<WorkerProcess> worker;
+	runOnSpawnThread([&] { worker = spawnHere(launch); });
+	return worker;
+}
+
+std::unique_ptr<WorkerProcess> WorkerProcess::spawnHere(const WorkerLaunch &launch)
 {
 	const std::string exe =
 		launch.executable.empty() ? selfExecutable() : launch.executable.string();
@@ -199,12 +214,17 @@ bool WorkerProcess::reap(std::chrono::milliseconds wait)
 		return true;
 	const auto until = std::chrono::steady_clock::now() + wait;
 	for (;;) {
-		int status = 0;
-		pid_t r = waitpid(pid_, &status, WNOHANG);
-		if (r == pid_ || (r < 0 && errno == ECHILD)) {
-			wait_status_ = status;
-			reaped_ = true;
-			return true;
+		{
+			// Reaping frees the pid for reuse: kill() from another
+			// thread must see reaped_ set no later than that.
+			std::lock_guard<std::mutex> lock(reap_mutex_);
+			int status = 0;
+			pid_t r = waitpid(pid_, &status, WNOHANG);
+			if (r == pid_ || (r < 0 && errno == ECHILD)) {
+				wait_status_ = status;
+				reaped_ = true;
+				return true;
+			}
 		}
 		if (std::chrono::steady_clock::now() >= until)
 			return false;
@@ -214,6 +234,10 @@ bool WorkerProcess::reap(std::chrono::milliseconds wait)
 
 void WorkerProcess::kill()
 {
+	// Under the lock that reap() holds around waitpid(): without it the
+	// owner could reap between our check and the signal, and the pid, free
+	// again, could name an unrelated process by then.
+	std::lock_guard<std::mutex> lock(reap_mutex_);
 	if (!reaped_)
 		::kill(pid_, SIGKILL);
 }

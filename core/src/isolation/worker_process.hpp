@@ -5,7 +5,7 @@
 //
 // Threads: a WorkerProcess is used by one thread at a time (the pool hands
 // it out); only kill(), from WorkerPool::shutdown(), may come from another
-// thread, and it only sends a signal.
+// thread: it only sends a signal, under the lock reaping takes.
 #pragma once
 
 #include "isolation/worker_protocol.hpp"
@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 
 namespace vigil::isolation {
@@ -35,7 +36,7 @@ enum class ExchangeEnd { Done, TimedOut, Died };
 struct ExchangeResult {
 	ExchangeEnd end = ExchangeEnd::Done;
 	nlohmann::json done; // the `done` message when end == Done
-	std::string death;   // when Died: "killed by signal 11 (Segmentation fault)", ...
+	std::string death;   // when Died: "killed by signal 11 (SIGSEGV, Segmentation fault)", ...
 };
 
 class WorkerProcess {
@@ -73,6 +74,8 @@ public:
 
 private:
 	WorkerProcess() = default;
+	// spawn() on the calling thread; spawn() calls it on the spawn thread.
+	static std::unique_ptr<WorkerProcess> spawnHere(const WorkerLaunch &launch);
 	// Reads what the worker wrote on its stderr/stdout pipe; logs each line.
 	void drainOutput(bool until_eof);
 	// Waits up to `wait` for the process to exit; true (and reaped) if it did.
@@ -81,6 +84,9 @@ private:
 	pid_t pid_ = -1;
 	int sock_ = -1;
 	int output_ = -1; // read end of the worker's stderr+stdout
+	// Held while waitpid() reaps and while kill() signals, so that kill()
+	// never signals a pid that was reaped (and may be reused).
+	std::mutex reap_mutex_;
 	std::atomic<bool> reaped_{false};
 	int wait_status_ = 0;
 	unsigned runs_ = 0;

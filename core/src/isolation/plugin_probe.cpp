@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "isolation/plugin_probe.hpp"
+
+#include "check_config.hpp"
+#include "plugin_loader.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace vigil::isolation {
+
+namespace {
+
+// Between SIGTERM and SIGKILL of a probe that overran, and the wait for one
+// that answered to exit once its socket is closed.
+constexpr std::chrono::milliseconds kProbeGrace{500};
+
+} // namespace
+
+ProbedPlugin probeNativePlugin(const std::filesystem::path &path, const WorkerLaunch &launch,
+			       std::chrono::milliseconds timeout)
+{
+	std::unique_ptr<WorkerProcess> worker;
+	try {
+		worker = WorkerProcess::spawn(launch);
+	} catch (const std::exception &e) {
+		throw PluginError(std::string("cannot start a worker process to load it: ") +
+				  e.what());
+	}
+	const nlohmann::json request = {{"op", "probe"},
+					{"path", std::filesystem::absolute(path).string()}};
+	ExchangeResult result =
+		worker->exchange(encodeFrame(request), std::chrono::steady_clock::now() + timeout,
+				 [](const nlohmann::json &) {});
+	const pid_t pid = worker->pid();
+	if (result.end == ExchangeEnd::TimedOut) {
+		worker->terminate(kProbeGrace);
+		throw PluginError(fmt::format("still loading after {} s, worker {} killed",
+					      timeout.count() / 1000.0, pid));
+	}
+	if (result.end == ExchangeEnd::Died) {
+		const std::string tail = worker->outputTail();
+		throw PluginError(fmt::format("crashed while loading: worker {} {}{}", pid,
+					      result.death,
+					      tail.empty() ? "" : "; its last output: " + tail));
+	}
+	worker->retire(kProbeGrace);
+
+	const nlohmann::json &done = result.done;
+	if (done.value("result", 1) != 0)
+		throw PluginError(done.value("error", std::string("the worker gave no reason")));
+	ProbedPlugin probed;
+	probed.name = done.value("name", std::string());
+	probed.version = done.value("version", std::string());
+	probed.description = done.value("description", std::string());
+	// The worker validated it; a worker's answer is still only bytes.
+	if (!isValidCheckName(probed.name))
+		throw PluginError("the worker that loaded it reported an invalid check name");
+	return probed;
+}
+
+void probeIsolatedPlugins(CatalogOptions &options, const AgentSettings &settings)
+{
+	options.runs_isolated = [conf_dir = settings.config.conf_dir,
+				 agent = settings.config.isolation](const std::string &check) {
+		// The same reading configureCheck() makes later; a file that does
+		// not parse leaves no instance, and the agent's default decides.
+		CheckConfig config = loadCheckConfig(conf_dir, check);
+		if (config.instances.empty())
+			return agent == Isolation::Process;
+		return std::all_of(config.instances.begin(), config.instances.end(),
+				   [&](const InstanceConfig &instance) {
+					   return instance.isolation.value_or(agent) ==
+						  Isolation::Process;
+				   });
+	};
+	WorkerLaunch launch;
+	launch.max_vm_mb = settings.config.worker_max_vm_mb;
+	options.probe_native = [launch](const std::filesystem::path &path) {
+		return probeNativePlugin(path, launch);
+	};
+}
+
+} // namespace vigil::isolation

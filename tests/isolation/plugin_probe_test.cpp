@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: Apache-2.0
+// A native check whose every instance runs isolated is never dlopen()ed by
+// the catalog's process: it is probed in a worker (isolation/plugin_probe.hpp),
+// so a static constructor that crashes rejects the file instead of killing
+// the agent.  The fixtures are tests/data/isolation/misbehaving_check.c.
+#include "check_catalog.hpp"
+#include "isolation/plugin_probe.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+#include <string>
+
+namespace vigil {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A plugin folder holding copies of the isolation fixtures.
+class PluginDir {
+public:
+	PluginDir()
+	{
+		std::string pattern =
+			(fs::path(::testing::TempDir()) / "vigil-probe-XXXXXX").string();
+		if (!::mkdtemp(pattern.data()))
+			throw std::runtime_error("mkdtemp failed for " + pattern);
+		path_ = pattern;
+	}
+	~PluginDir()
+	{
+		std::error_code ec;
+		fs::remove_all(path_, ec);
+	}
+	fs::path add(const std::string &fixture, const std::string &as = {}) const
+	{
+		fs::path to = path_ / ((as.empty() ? fixture : as) + ".so");
+		fs::copy_file(fs::path(VIGIL_ISOLATION_FIXTURE_DIR) / (fixture + ".so"), to);
+		return to;
+	}
+	const fs::path &path() const { return path_; }
+
+private:
+	fs::path path_;
+};
+
+TEST(CatalogProbe, IsolatedCheckIsProbedNotLoaded)
+{
+	PluginDir dir;
+	dir.add("iso_static_constructor");
+	dir.add("iso_healthy");
+	std::set<std::string> probed;
+	CatalogOptions options;
+	options.runs_isolated = [](const std::string &check) {
+		return check == "iso_static_constructor";
+	};
+	options.probe_native = [&](const fs::path &path) {
+		probed.insert(path.stem().string());
+		return ProbedPlugin{"iso_static_constructor", "1.0", "probed"};
+	};
+
+	// Loading iso_static_constructor here would abort this test.
+	CheckCatalog catalog = CheckCatalog::load({dir.path()}, options);
+	EXPECT_EQ(probed, std::set<std::string>{"iso_static_constructor"});
+	const CatalogEntry *isolated = catalog.find("iso_static_constructor");
+	ASSERT_NE(isolated, nullptr);
+	EXPECT_EQ(isolated->state, CheckState::Ok);
+	EXPECT_TRUE(isolated->workers_only);
+	EXPECT_FALSE(isolated->native);
+	EXPECT_FALSE(isolated->binding);
+	EXPECT_EQ(isolated->description, "probed");
+
+	const CatalogEntry *healthy = catalog.find("iso_healthy");
+	ASSERT_NE(healthy, nullptr);
+	EXPECT_EQ(healthy->state, CheckState::Ok);
+	EXPECT_FALSE(healthy->workers_only);
+	EXPECT_TRUE(healthy->native);
+	EXPECT_TRUE(healthy->binding);
+}
+
+TEST(CatalogProbe, ProbeFailureRejectsTheFileWithItsReason)
+{
+	PluginDir dir;
+	fs::path path = dir.add("iso_static_constructor");
+	CatalogOptions options;
+	options.runs_isolated = [](const std::string &) { return true; };
+	options.probe_native = [](const fs::path &) -> ProbedPlugin {
+		throw PluginError("crashed while loading: worker 1 killed by signal 6");
+	};
+	CheckCatalog catalog = CheckCatalog::load({dir.path()}, options);
+	ASSERT_EQ(catalog.entries().size(), 1u);
+	const CatalogEntry &entry = catalog.entries()[0];
+	EXPECT_EQ(entry.name, "iso_static_constructor");
+	EXPECT_EQ(entry.path, path);
+	EXPECT_EQ(entry.state, CheckState::Error);
+	EXPECT_EQ(entry.error, "crashed while loading: worker 1 killed by signal 6");
+}
+
+TEST(CatalogProbe, CheckNamedOtherThanItsFileIsLoadedHereWhenThatNameRunsInProcess)
+{
+	// conf.d/<stem>.yaml asked for isolation, but the check's real name
+	// (whose configuration counts) runs in the agent: it needs the library.
+	PluginDir dir;
+	dir.add("iso_healthy", "renamed");
+	CatalogOptions options;
+	options.runs_isolated = [](const std::string &check) { return check == "renamed"; };
+	options.probe_native = [](const fs::path &) {
+		return ProbedPlugin{"iso_healthy", "1.0", ""};
+	};
+	CheckCatalog catalog = CheckCatalog::load({dir.path()}, options);
+	const CatalogEntry *entry = catalog.find("iso_healthy");
+	ASSERT_NE(entry, nullptr);
+	EXPECT_EQ(entry->state, CheckState::Ok);
+	EXPECT_FALSE(entry->workers_only);
+	EXPECT_TRUE(entry->native);
+}
+
+#if VIGIL_CAN_SPAWN_WORKERS
+isolation::WorkerLaunch testLaunch()
+{
+	isolation::WorkerLaunch launch;
+	launch.executable = VIGIL_EXE; // the test binary is not vigil
+	return launch;
+}
+
+TEST(PluginProbe, ReportsTheDescriptorOfAHealthyPlugin)
+{
+	PluginDir dir;
+	ProbedPlugin probed = isolation::probeNativePlugin(dir.add("iso_healthy"), testLaunch());
+	EXPECT_EQ(probed.name, "iso_healthy");
+	EXPECT_EQ(probed.version, "1.0");
+	EXPECT_EQ(probed.description, "Isolation test fixture");
+}
+
+TEST(PluginProbe, CrashingConstructorIsAReasonNotACrash)
+{
+	PluginDir dir;
+	try {
+		isolation::probeNativePlugin(dir.add("iso_static_constructor"), testLaunch());
+		FAIL() << "the probe accepted a plugin that aborts when loaded";
+	} catch (const PluginError &e) {
+		const std::string reason = e.what();
+		EXPECT_NE(reason.find("crashed while loading: worker "), std::string::npos)
+			<< reason;
+		EXPECT_NE(reason.find("killed by signal 6 (SIGABRT"), std::string::npos) << reason;
+		EXPECT_NE(reason.find("crashing in a static constructor"), std::string::npos)
+			<< reason;
+	}
+}
+
+TEST(PluginProbe, LoaderRejectionIsPassedOn)
+{
+	PluginDir dir;
+	fs::path text = dir.path() / "not_a_plugin.so";
+	{
+		std::FILE *f = std::fopen(text.c_str(), "w");
+		ASSERT_NE(f, nullptr);
+		std::fputs("not an ELF file\n", f);
+		std::fclose(f);
+	}
+	try {
+		isolation::probeNativePlugin(text, testLaunch());
+		FAIL() << "the probe accepted a text file";
+	} catch (const PluginError &e) {
+		EXPECT_STREQ(e.what(), "not an ELF file");
+	}
+}
+#endif
+
+} // namespace
+} // namespace vigil
