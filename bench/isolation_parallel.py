@@ -12,6 +12,10 @@ burn; the makespan is from that start to the last check's end, so it leaves
 out the agent's and the workers' start-up.  The command's wall time, which
 includes them, is printed too.  Best of `--repeat` runs of each mode.
 
+What the machine allows at the moment is printed beside it: the same burn
+in N plain `python3` processes at once, against one after the other (on a
+machine busy with other work, neither ratio comes near 1 / cores).
+
     bench/isolation_parallel.py BUILD_DIR [--checks 4] [--cpu-seconds 0.5] [--repeat 3]
 """
 import argparse
@@ -43,6 +47,30 @@ class Burner(AgentCheck):
         self.gauge('burn.late', start - instance['start_at'], tags=tags)
         self.gauge('burn.end', time.time(), tags=tags)
 """
+
+
+PLAIN_BURN = """\
+import sys, time
+end_cpu = time.thread_time() + float(sys.argv[1])
+n = 0
+while time.thread_time() < end_cpu:
+    for _ in range(1000):
+        n += 1
+"""
+
+
+def plain_python(checks, cpu_seconds):
+    """Wall time of the burn in `checks` python3 processes: (at once, in turn)."""
+    cmd = [sys.executable, "-c", PLAIN_BURN, str(cpu_seconds)]
+    began = time.monotonic()
+    procs = [subprocess.Popen(cmd) for _ in range(checks)]
+    for p in procs:
+        p.wait()
+    parallel = time.monotonic() - began
+    began = time.monotonic()
+    for _ in range(checks):
+        subprocess.run(cmd, check=True)
+    return parallel, time.monotonic() - began
 
 
 def run_once(vigil, workspace, isolation, checks, cpu_seconds, lead):
@@ -104,6 +132,9 @@ def main():
                       f"command wall {wall:.3f} s")
                 if isolation not in best or makespan < best[isolation][0]:
                     best[isolation] = (makespan, wall)
+            parallel, serial = plain_python(args.checks, args.cpu_seconds)
+            print(f"  run {rep + 1} plain python3: {args.checks} at once {parallel:.3f} s, "
+                  f"in turn {serial:.3f} s, ratio {parallel / serial:.2f}")
     none, process = best["none"], best["process"]
     print(f"best makespan: none {none[0]:.3f} s, process {process[0]:.3f} s, "
           f"ratio process/none {process[0] / none[0]:.2f}")
