@@ -26,7 +26,8 @@ struct AgentHealth {
 // vigil_build_info, vigil_start_time_seconds, vigil_plugins_{loaded,rejected},
 // and per instance (labels check, check_id): vigil_check_{runs,errors,
 // timeouts,skips,samples}_total, vigil_check_last_run_duration_seconds,
-// vigil_check_average_run_duration_seconds, vigil_check_lag_seconds.
+// vigil_check_average_run_duration_seconds, vigil_check_lag_seconds,
+// vigil_check_crashes_total and vigil_check_quarantined (0 or 1).
 std::vector<PromSample> healthSamples(const AgentHealth &health, double timestamp);
 
 } // namespace vigil

@@ -2,10 +2,12 @@
 #include "status_report.hpp"
 
 #include "build_config.hpp"
+#include "isolation/isolated_instance.hpp"
 
 #include <unistd.h>
 
 #include <chrono>
+#include <ctime>
 #include <map>
 
 namespace vigil {
@@ -17,22 +19,55 @@ double seconds(std::chrono::nanoseconds d)
 	return std::chrono::duration<double>(d).count();
 }
 
-nlohmann::json instanceJson(const InstanceStats &s, Clock::time_point now)
+// "2026-11-26T10:21:33Z": a time an operator compares with a clock.
+std::string isoTime(double epoch_seconds)
+{
+	const std::time_t t = static_cast<std::time_t>(epoch_seconds);
+	std::tm utc{};
+	gmtime_r(&t, &utc);
+	char text[32];
+	std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+	return text;
+}
+
+// `now` is the wall clock (seconds since the epoch), `steady_now` the
+// scheduler's clock at the same moment: stats carry steady times, people read
+// wall times.
+nlohmann::json instanceJson(const Schedulable &instance, const InstanceStats &s, double now,
+			    Clock::time_point steady_now)
 {
 	nlohmann::json next = nullptr;
 	if (s.next_run != Clock::time_point{})
-		next = seconds(s.next_run - now);
+		next = seconds(s.next_run - steady_now);
+	const auto *isolated = dynamic_cast<const IsolatedInstance *>(&instance);
+	nlohmann::json until = nullptr, ends_in = nullptr;
+	if (s.quarantined) {
+		const double left = seconds(s.quarantined_until - steady_now);
+		until = isoTime(now + left);
+		ends_in = left;
+	}
 	return {{"id", s.id},
+		{"isolation", isolated ? "process" : "none"},
+		// The hard timeout of an isolated run; an in-process run has none.
+		{"timeout_seconds",
+		 isolated ? nlohmann::json(seconds(isolated->timeout())) : nlohmann::json()},
 		{"runs", s.runs},
 		{"errors", s.errors},
 		{"timeouts", s.timeouts},
+		{"crashes", s.crashes},
 		{"skips", s.skips},
 		{"samples", s.samples},
 		{"last_duration_seconds", seconds(s.last_duration)},
 		{"average_duration_seconds", seconds(s.average_duration)},
 		{"last_error", s.last_error},
 		{"running", s.running},
-		{"next_run_in_seconds", next}};
+		{"next_run_in_seconds", next},
+		{"consecutive_failures", s.consecutive_failures},
+		{"quarantined", s.quarantined},
+		{"quarantine_reason",
+		 s.quarantined ? nlohmann::json(s.quarantine_reason) : nlohmann::json()},
+		{"quarantined_until", until},
+		{"quarantine_ends_in_seconds", ends_in}};
 }
 
 } // namespace
@@ -64,7 +99,8 @@ nlohmann::json statusReport(const StatusSources &src, double now)
 			for (const auto &instance : check.instances) {
 				auto it = stats.find(instance->id());
 				if (it != stats.end())
-					instances.push_back(instanceJson(it->second, steady_now));
+					instances.push_back(instanceJson(*instance, it->second, now,
+									 steady_now));
 			}
 			checks.push_back(
 				{{"name", check.entry ? check.entry->name : check.config.check},

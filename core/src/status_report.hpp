@@ -28,10 +28,14 @@ struct StatusSources {
 };
 
 // {version, features, hostname, pid, start_time, uptime_seconds, listen,
-//  checks: [{name, path, instances: [{id, runs, errors, timeouts, skips,
-//  samples, last_duration_seconds, average_duration_seconds, last_error,
-//  running, next_run_in_seconds}], config_errors}], rejected_plugins:
-//  [{name, path, state, error}], outputs: [...]}
+//  checks: [{name, path, instances: [{id, isolation, timeout_seconds, runs,
+//  errors, timeouts, crashes, skips, samples, last_duration_seconds,
+//  average_duration_seconds, last_error, running, next_run_in_seconds,
+//  consecutive_failures, quarantined, quarantine_reason, quarantined_until
+//  (ISO 8601 UTC), quarantine_ends_in_seconds}], config_errors}],
+//  rejected_plugins: [{name, path, state, error}], outputs: [...]}
+// The quarantine fields are null unless the instance is quarantined; `now`
+// is the wall clock, in seconds since the epoch.
 nlohmann::json statusReport(const StatusSources &sources, double now);
 
 } // namespace vigil

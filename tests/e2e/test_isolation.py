@@ -15,9 +15,11 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import time
 import unittest
+import urllib.request
 
 from test_cli import VIGIL, WRAPPER, Workspace, vigil
 
@@ -283,6 +285,125 @@ class LoadTimeCrashTest(IsolationWorkspace):
         # One run a second; start-up (two probe workers) may eat into the
         # first second, the window still holds window - 2 runs at least.
         self.assertGreaterEqual(healthy_runs, window - 2, err)
+
+
+class QuarantineStatusTest(IsolationWorkspace):
+    """A check that always crashes, quarantined after 2 crashes, as the
+    running agent reports it: /status, `vigil status`, `vigil list` and
+    /metrics."""
+
+    def setUp(self):
+        super().setUp()
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.run_dir = os.path.join(self.tmp.name, "run")
+        self.write_agent_config(f"run_dir: {self.run_dir}\nquarantine_after: 2\n"
+                                "quarantine_max_backoff: 60\n",
+                                listen=f"127.0.0.1:{self.port}")
+        self.add_check("iso_segfault",
+                       instance="isolation: process\n    min_collection_interval: 1\n")
+        self.add_check("iso_healthy",
+                       instance="isolation: none\n    min_collection_interval: 1\n")
+        self.agent = subprocess.Popen(WRAPPER + [VIGIL, *self.args(), "run"],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                      text=True)
+
+    def tearDown(self):
+        if self.agent.poll() is None:
+            self.agent.send_signal(signal.SIGTERM)
+        try:
+            self.agent.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.agent.kill()
+            self.agent.communicate()
+        super().tearDown()
+
+    def instances(self):
+        """/status instances by check name, through `vigil status --json`."""
+        proc = vigil("status", "--json", "--run-dir", self.run_dir)
+        if proc.returncode != 0:
+            return {}
+        return {c["name"]: c["instances"][0] for c in json.loads(proc.stdout)["checks"]
+                if c["instances"]}
+
+    def wait_for_quarantine(self):
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            instances = self.instances()
+            if instances.get("iso_segfault", {}).get("quarantined"):
+                return instances
+            self.assertIsNone(self.agent.poll(), "the agent exited")
+            time.sleep(0.2)
+        self.fail(f"never quarantined: {self.instances()}")
+
+    def test_status_list_and_metrics_show_the_quarantine(self):
+        instances = self.wait_for_quarantine()
+        held, fine = instances["iso_segfault"], instances["iso_healthy"]
+        self.assertEqual(held["isolation"], "process")
+        self.assertEqual(held["timeout_seconds"], 1.0)  # the interval
+        self.assertIn("crashed 2 times in a row", held["quarantine_reason"])
+        self.assertIn("killed by signal 11 (SIGSEGV", held["quarantine_reason"])
+        self.assertGreaterEqual(held["crashes"], 2)
+        self.assertGreaterEqual(held["consecutive_failures"], 2)
+        self.assertRegex(held["quarantined_until"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+        self.assertGreater(held["quarantine_ends_in_seconds"], 0)
+        self.assertEqual(fine["isolation"], "none")
+        self.assertIsNone(fine["timeout_seconds"])
+        self.assertFalse(fine["quarantined"])
+        self.assertIsNone(fine["quarantine_reason"])
+        self.assertIsNone(fine["quarantined_until"])
+
+        # Quarantines last 1, 2, 4 s...: read the rest while it holds, and
+        # accept a moment between two quarantines by retrying.
+        for _ in range(20):
+            text = vigil("status", "--run-dir", self.run_dir)
+            self.assertEqual(text.returncode, 0, text.stderr)
+            if "[QUARANTINED]" in text.stdout:
+                break
+            time.sleep(0.2)
+        self.assertIn("[QUARANTINED]", text.stdout)
+        self.assertIn("quarantined until ", text.stdout)
+        self.assertIn("crashed 2 times in a row", text.stdout)
+        self.assertIn("isolation: process, killed after 1.0 s", text.stdout)
+        self.assertIn("isolation: none (runs in the agent process)", text.stdout)
+
+        for _ in range(20):
+            rows = self.list_rows()
+            runtime = rows["iso_segfault"]["runtime"]
+            self.assertIsNotNone(runtime, rows["iso_segfault"])
+            if runtime["instances"][0]["quarantined"]:
+                break
+            time.sleep(0.2)
+        self.assertTrue(runtime["instances"][0]["quarantined"], runtime)
+        self.assertIn("crashed 2 times in a row", runtime["instances"][0]["quarantine_reason"])
+        self.assertEqual(rows["iso_segfault"]["isolation"], "process")
+        self.assertEqual(rows["iso_healthy"]["isolation"], "none")
+        self.assertFalse(rows["iso_healthy"]["runtime"]["instances"][0]["quarantined"])
+
+        # Health metrics are refreshed at each flush (every second here) and
+        # quarantines grow (1, 2, 4 s...): one flush soon lands inside one.
+        deadline = time.monotonic() + 20
+        while True:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/metrics",
+                                        timeout=10) as res:
+                metrics = res.read().decode()
+            quarantined = {line.split("{")[1].split('"')[1]: line.rsplit(" ", 1)[1]
+                           for line in metrics.splitlines()
+                           if line.startswith("vigil_check_quarantined{")}
+            if quarantined.get("iso_segfault") == "1" or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        self.assertEqual(quarantined.get("iso_segfault"), "1", metrics)
+        self.assertEqual(quarantined.get("iso_healthy"), "0", metrics)
+        self.assertRegex(metrics, r'vigil_check_crashes_total\{check="iso_segfault"[^}]*\} [1-9]')
+
+    def test_list_without_an_agent_has_no_runtime_state(self):
+        self.agent.send_signal(signal.SIGTERM)
+        self.agent.communicate(timeout=30)
+        rows = self.list_rows()
+        self.assertIsNone(rows["iso_segfault"]["runtime"])
+        self.assertEqual(rows["iso_segfault"]["isolation"], "process")
 
 
 if __name__ == "__main__":

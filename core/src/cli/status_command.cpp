@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // `vigil status`: asks the running agent for /status, with the token from
 // agent.json in its run_dir, and prints it like `datadog-agent status`.
+#include "agent_status_client.hpp"
 #include "commands.hpp"
-#include "run_dir_file.hpp"
 
 #include <fmt/format.h>
-#include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace vigil::cli {
@@ -43,13 +43,24 @@ void heading(const std::string &title)
 
 void printInstance(const nlohmann::json &i)
 {
-	const std::string state = i.value("errors", 0) == 0	      ? "OK"
+	const bool quarantined = i.value("quarantined", false);
+	const std::string state = quarantined			      ? "QUARANTINED"
+				  : i.value("errors", 0) == 0	      ? "OK"
 				  : i.value("last_error", "").empty() ? "ERRORS"
 								      : "ERROR";
 	std::printf("    %s [%s]\n", i.value("id", "").c_str(), state.c_str());
-	std::printf("      runs %llu, errors %llu, timeouts %llu, skips %llu, samples %llu\n",
+	std::printf("      runs %llu, errors %llu, timeouts %llu, crashes %llu, skips %llu, "
+		    "samples %llu\n",
 		    i.value("runs", 0ULL), i.value("errors", 0ULL), i.value("timeouts", 0ULL),
-		    i.value("skips", 0ULL), i.value("samples", 0ULL));
+		    i.value("crashes", 0ULL), i.value("skips", 0ULL), i.value("samples", 0ULL));
+	if (i.value("isolation", "none") == "process") {
+		const auto &timeout =
+			i.contains("timeout_seconds") ? i["timeout_seconds"] : nlohmann::json();
+		std::printf("      isolation: process, killed after %s\n",
+			    timeout.is_number() ? duration(timeout.get<double>()).c_str() : "?");
+	} else {
+		std::printf("      isolation: none (runs in the agent process)\n");
+	}
 	std::string next = "-";
 	if (i.contains("next_run_in_seconds") && i["next_run_in_seconds"].is_number()) {
 		double in = i["next_run_in_seconds"].get<double>();
@@ -59,6 +70,21 @@ void printInstance(const nlohmann::json &i)
 		    duration(i.value("last_duration_seconds", 0.0)).c_str(),
 		    duration(i.value("average_duration_seconds", 0.0)).c_str(), next.c_str(),
 		    i.value("running", false) ? " (running now)" : "");
+	if (quarantined) {
+		const auto &until =
+			i.contains("quarantined_until") ? i["quarantined_until"] : nlohmann::json();
+		const auto &in = i.contains("quarantine_ends_in_seconds")
+					 ? i["quarantine_ends_in_seconds"]
+					 : nlohmann::json();
+		std::printf("      quarantined until %s (next try in %s): %s\n",
+			    until.is_string() ? until.get<std::string>().c_str() : "?",
+			    in.is_number() ? duration(std::max(0.0, in.get<double>())).c_str()
+					   : "?",
+			    i.value("quarantine_reason", "").c_str());
+	} else if (i.value("consecutive_failures", 0U) > 0) {
+		std::printf("      %u crashes or timeouts in a row\n",
+			    i.value("consecutive_failures", 0U));
+	}
 	if (!i.value("last_error", "").empty())
 		std::printf("      last error: %s\n", i.value("last_error", "").c_str());
 }
@@ -118,45 +144,12 @@ int statusCommand(const CliOverrides &overrides, const StatusCommandOptions &opt
 	if (run_dir.empty())
 		run_dir = resolveSettings(overrides).config.run_dir;
 
-	std::string why;
-	auto info = readRunFile(run_dir, &why);
-	if (!info) {
-		std::fprintf(stderr, "vigil status: %s\n", why.c_str());
+	AgentStatusReply reply = fetchAgentStatus(run_dir);
+	if (!reply.report) {
+		std::fprintf(stderr, "vigil status: %s\n", reply.error.c_str());
 		return 1;
 	}
-	// The address is host:port with an IPv6 host in brackets, which httplib
-	// takes as "http://[::1]:port".
-	httplib::Client client("http://" + info->address);
-	client.set_connection_timeout(5);
-	client.set_read_timeout(10);
-	httplib::Headers headers{{"Authorization", "Bearer " + info->token}};
-	auto res = client.Get("/status", headers);
-	const std::string file = runFilePath(run_dir).string();
-	if (!res) {
-		std::fprintf(
-			stderr,
-			"vigil status: no agent is running at %s (%s; '%s' is left from an agent "
-			"that did not stop cleanly)\n",
-			info->address.c_str(), httplib::to_string(res.error()).c_str(),
-			file.c_str());
-		return 1;
-	}
-	if (res->status != 200) {
-		std::fprintf(stderr, "vigil status: the agent at %s answered %d%s\n",
-			     info->address.c_str(), res->status,
-			     res->status == 401 ? " (its token differs from the one in '" + file +
-							  "': another agent may own that address)"
-						: std::string());
-		return 1;
-	}
-	nlohmann::json report;
-	try {
-		report = nlohmann::json::parse(res->body);
-	} catch (const std::exception &e) {
-		std::fprintf(stderr, "vigil status: the agent at %s sent malformed JSON: %s\n",
-			     info->address.c_str(), e.what());
-		return 1;
-	}
+	const nlohmann::json &report = *reply.report;
 	if (options.json)
 		std::printf("%s\n",
 			    report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
