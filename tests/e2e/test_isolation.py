@@ -270,6 +270,19 @@ class LoadTimeCrashTest(IsolationWorkspace):
         names = {m["name"] for m in json.loads(proc.stdout)["metrics"]}
         self.assertIn("isolation.fixture.runs", names)
 
+    def test_a_check_with_an_in_process_instance_loads_in_the_agent(self):
+        # One instance in the agent needs the library there: no probe, the
+        # fast path, and both instances run.
+        self.write_agent_config("isolation: process\n")
+        self.add_check("iso_healthy", instance="isolation: none\n  - name: isolated\n")
+        rows = self.list_rows()
+        self.assertEqual(rows["iso_healthy"]["isolation"], "mixed", rows["iso_healthy"])
+        self.assertEqual(rows["iso_healthy"]["instances"], 2)
+        proc = vigil(*self.args(), "check", "iso_healthy", "--json")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        statuses = [i["status"] for i in json.loads(proc.stdout)["instances"]]
+        self.assertEqual(statuses, ["ok", "ok"], proc.stdout)
+
     def test_agent_runs_on_beside_a_crashing_constructor(self):
         self.write_agent_config("isolation: process\n")
         self.add_check("iso_static_constructor", instance="{}\n")

@@ -8,10 +8,12 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
 #include <string>
+#include <thread>
 
 namespace vigil {
 namespace {
@@ -166,6 +168,37 @@ TEST(PluginProbe, LoaderRejectionIsPassedOn)
 	} catch (const PluginError &e) {
 		EXPECT_STREQ(e.what(), "not an ELF file");
 	}
+}
+
+// PR_SET_PDEATHSIG fires when the *thread* that spawned a worker exits;
+// spawns go through one long-lived thread (isolation/spawn_thread.hpp), so a
+// worker started for a thread that then ends must still serve requests.
+TEST(WorkerProcessSpawn, OutlivesTheThreadThatAskedForIt)
+{
+	// As in the agent: a dead worker's socket is an error to report, not a
+	// signal that ends this process.
+	std::signal(SIGPIPE, SIG_IGN);
+	PluginDir dir;
+	const std::string probe = isolation::encodeFrame(
+		{{"op", "probe"}, {"path", dir.add("iso_healthy").string()}});
+	auto ask = [&](isolation::WorkerProcess &worker) {
+		return worker.exchange(probe,
+				       std::chrono::steady_clock::now() + std::chrono::seconds(30),
+				       [](const nlohmann::json &) {});
+	};
+	std::unique_ptr<isolation::WorkerProcess> worker;
+	isolation::ExchangeResult first;
+	std::thread([&] {
+		worker = isolation::WorkerProcess::spawn(testLaunch());
+		// Answered: the worker has armed its death signal by now.
+		first = ask(*worker);
+	}).join();
+	ASSERT_EQ(first.end, isolation::ExchangeEnd::Done) << first.death;
+	// Time for a death signal to land, were one on its way.
+	std::this_thread::sleep_for(std::chrono::milliseconds(200));
+	isolation::ExchangeResult second = ask(*worker);
+	ASSERT_EQ(second.end, isolation::ExchangeEnd::Done) << second.death;
+	EXPECT_EQ(second.done.value("name", ""), "iso_healthy");
 }
 #endif
 
