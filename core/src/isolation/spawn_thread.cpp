@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "isolation/spawn_thread.hpp"
 
+#include <pthread.h>
+
 #include <condition_variable>
+#include <csignal>
 #include <deque>
 #include <future>
 #include <mutex>
@@ -22,6 +25,12 @@ SpawnQueue &spawnQueue()
 {
 	static SpawnQueue *queue = [] {
 		auto *q = new SpawnQueue;
+		// Started with every signal blocked (a thread inherits its
+		// creator's mask): SIGTERM and SIGINT are the agent's main
+		// thread's to take, whichever thread happens to spawn first.
+		sigset_t all, previous;
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &previous);
 		std::thread([q] {
 			for (;;) {
 				std::packaged_task<void()> task;
@@ -34,6 +43,7 @@ SpawnQueue &spawnQueue()
 				task();
 			}
 		}).detach();
+		pthread_sigmask(SIG_SETMASK, &previous, nullptr);
 		return q;
 	}();
 	return *queue;

@@ -6,7 +6,7 @@
 // resize of the pool), whatever the agent intended.  So every spawn runs on
 // this one thread, which lives as long as the process.
 //
-// Threads: started on first use, never stopped (its state is deliberately
+// Threads: started on first use with every signal blocked, never stopped (its state is deliberately
 // never destroyed, so exit() cannot pull it from under the thread); any
 // thread may call runOnSpawnThread() and blocks until its task is done.
 #pragma once
