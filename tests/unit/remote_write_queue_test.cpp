@@ -126,3 +126,55 @@ TEST(RemoteWriteQueue, ClearCountsWhatItDrops)
 	q.push(numbered(7, 1));
 	EXPECT_EQ(values(q.peek(10)), (std::vector<double>{7}));
 }
+
+namespace {
+
+// Two series, labels and all, as the flush thread queues them.
+std::vector<PromSample> twoSeries(double value)
+{
+	std::vector<PromSample> out;
+	for (const char *device : {"sda", "sdb"}) {
+		PromSample s;
+		s.name = "system_io_r_s";
+		s.labels = {{"device", device}, {"host", "h1"}};
+		s.value = value;
+		s.timestamp = value;
+		out.push_back(s);
+	}
+	return out;
+}
+
+} // namespace
+
+TEST(RemoteWriteQueue, SamplesOfASeriesShareItsLabelsAndGiveThemBack)
+{
+	RemoteWriteQueue q(5);
+	q.push(twoSeries(1));
+	q.push(twoSeries(2));
+	EXPECT_EQ(q.depth(), 4u);
+	EXPECT_EQ(q.seriesCount(), 2u);
+	auto b = q.peek(3);
+	ASSERT_EQ(b.samples.size(), 3u);
+	const std::vector<PromLabel> sdb{{"device", "sdb"}, {"host", "h1"}};
+	EXPECT_EQ(b.samples[1].name, "system_io_r_s");
+	EXPECT_EQ(b.samples[1].labels, sdb);
+	EXPECT_EQ(b.samples[2].value, 2);
+	q.finish(b, SendOutcome::Delivered);
+	// One sample of sdb is left: its series stays, sda's is gone.
+	EXPECT_EQ(q.seriesCount(), 1u);
+	// Overflow drops the oldest; the series of what remains stay.
+	q.push(twoSeries(3));
+	q.push(twoSeries(4));
+	q.push(twoSeries(5));
+	EXPECT_EQ(q.depth(), 5u);
+	EXPECT_EQ(q.seriesCount(), 2u);
+	b = q.peek(10);
+	EXPECT_EQ(values(b), (std::vector<double>{3, 4, 4, 5, 5}));
+	EXPECT_EQ(b.samples[0].labels, sdb);
+	q.finish(b, SendOutcome::Delivered);
+	EXPECT_EQ(q.depth(), 0u);
+	EXPECT_EQ(q.seriesCount(), 0u);
+	q.push(twoSeries(6));
+	EXPECT_EQ(q.clear(), 2u);
+	EXPECT_EQ(q.seriesCount(), 0u);
+}
