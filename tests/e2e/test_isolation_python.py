@@ -126,6 +126,7 @@ class PythonFixtureTest(PythonIsolationWorkspace):
     def assert_detected(self, name, status, *words):
         self.add_check(name)
         result, proc = self.check(name)
+        self.last_stderr = proc.stderr
         self.assertEqual(proc.returncode, 1, proc.stderr)
         self.assertEqual(result["status"], status, result)
         for word in words:
@@ -159,6 +160,8 @@ class PythonFixtureTest(PythonIsolationWorkspace):
     def test_null_read_through_ctypes_is_contained(self):
         result = self.assert_detected("py_null_read", "crashed", "signal 11")
         self.assertIn("about to read address 0", result["error"])
+        # Sent to the agent at once, not lost with the crashed run's batch.
+        self.assertIn("logged before the crash", self.last_stderr)
 
     def test_os_exit_is_contained(self):
         self.assert_detected("py_os_exit", "crashed", "exited with status 1")
@@ -239,9 +242,10 @@ class PythonRecycleTest(PythonIsolationWorkspace):
                 pids.append(l["value"])
         self.assertGreaterEqual(len(pids), 2, f"one worker for every run: {pids}\n{err}")
         self.assertIn("over the limit of 60 MB", err)
-        # The replacement starts from scratch: its first run keeps 10 MB.
+        # The replacement starts from scratch: what the check keeps drops.
+        # (A gauge shows one value per flush, so not every run's is seen.)
         kept = [l["value"] for l in lines if l.get("name") == "isolation.py.leak.kept_mb"]
-        self.assertIn(10, kept[1:], kept)
+        self.assertTrue(any(b < a for a, b in zip(kept, kept[1:])), kept)
         self.assertLessEqual(max(kept), 60, kept)
         self.assert_no_worker_left(workers)
 

@@ -93,8 +93,13 @@ void WorkerRecorder::warning(const char *message)
 
 void WorkerRecorder::log(int level, const char *message)
 {
+	// Sent at once, alone: a log line is often what explains the crash that
+	// follows it, and a crash loses everything still batched.  Samples stay
+	// batched.
+	nlohmann::json batch = emptyBatch();
+	batch["logs"].push_back({level, message ? message : ""});
 	std::lock_guard lock(mutex_);
-	addLocked("logs", {level, message ? message : ""});
+	send_(std::move(batch));
 }
 
 void WorkerRecorder::setError(const char *message)

@@ -3,7 +3,8 @@
 // It records a call's submissions as they were made (not validated: the
 // agent replays them through its own RunContext, so limits, instance tags
 // and timestamps are applied exactly as for an in-process run) and sends
-// them to the agent in batches of kBatchItems.
+// them to the agent in batches of kBatchItems; a log line goes at once, so
+// that a crash right after it does not lose it.
 //
 // Threads: one per create()/run() call, on the worker's only calling thread;
 // a check's own threads may submit meanwhile, so submissions take a lock.

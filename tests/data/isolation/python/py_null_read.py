@@ -7,7 +7,8 @@ from datadog_checks.base import AgentCheck
 
 class PyNullRead(AgentCheck):
     def check(self, instance):
-        # Straight to file descriptor 2: sys.stderr goes to the agent log in
-        # batches, which a crash loses; the fd is what the agent keeps.
+        # Straight to file descriptor 2: the run's "last output".  What goes
+        # through self.log (or print, sys.stderr) reaches the agent's log.
         os.write(2, b'py_null_read: about to read address 0\n')
+        self.log.warning('py_null_read: logged before the crash')
         ctypes.string_at(0)
