@@ -5,7 +5,8 @@
 //   - BM_*InProcess: CheckInstance::run(), as `isolation: none` runs it;
 //   - BM_*Isolated: IsolatedInstance::run() on a warm worker: the request
 //     frame, the worker's run, the `done` answer, its replay, the pool's
-//     acquire/release and RSS check.
+//     acquire/release and RSS check (rss_ceiling:1, the default; 0 shows
+//     what reading /proc/PID/statm after every run costs).
 // The Isolated benchmarks also report the resident size of their worker
 // after the runs (counter idle_worker_rss_mb): what one idle worker of that
 // kind costs in memory.
@@ -65,11 +66,14 @@ InstanceConfig instanceConfig(const std::string &check)
 	return config;
 }
 
-std::shared_ptr<IsolationContext> isolationContext()
+// rss_ceiling: the pool's default worker_max_rss_mb (256), which reads
+// /proc/PID/statm after every run, or none.
+std::shared_ptr<IsolationContext> isolationContext(bool rss_ceiling)
 {
 	IsolationContext::Options options;
 	options.pool.launch.executable = VIGIL_EXE;
 	options.pool.max_runs = 0; // the same warm worker for every run
+	options.pool.max_rss_mb = rss_ceiling ? 256 : 0;
 #ifdef VIGIL_PYTHON_HOST_SO
 	options.python_host = VIGIL_PYTHON_HOST_SO;
 	options.python_options = pythonOptions();
@@ -125,14 +129,14 @@ BENCHMARK(BM_NativeEmptyInProcess);
 void BM_NativeEmptyIsolated(benchmark::State &state)
 {
 	Aggregator aggregator({});
-	auto isolation = isolationContext();
+	auto isolation = isolationContext(state.range(0) != 0);
 	IsolatedInstance instance(catalogEntry("empty", PluginKind::Native, VIGIL_EMPTY_CHECK),
 				  instanceConfig("empty"), aggregator, isolation);
 	runLoop(state, instance);
 	state.counters["idle_worker_rss_mb"] =
 		idleWorkerRssMb(*isolation, PluginKind::Native, instance.id());
 }
-BENCHMARK(BM_NativeEmptyIsolated)->UseRealTime();
+BENCHMARK(BM_NativeEmptyIsolated)->ArgName("rss_ceiling")->Arg(1)->Arg(0)->UseRealTime();
 
 // Python builds only (the lite build has no python_host).
 #ifdef VIGIL_PYTHON_HOST_SO
@@ -153,7 +157,7 @@ BENCHMARK(BM_PythonEmptyInProcess);
 void BM_PythonEmptyIsolated(benchmark::State &state)
 {
 	Aggregator aggregator({});
-	auto isolation = isolationContext();
+	auto isolation = isolationContext(state.range(0) != 0);
 	IsolatedInstance instance(
 		catalogEntry("empty", PluginKind::Python, kPythonChecks / "empty.py"),
 		instanceConfig("empty"), aggregator, isolation);
@@ -161,7 +165,7 @@ void BM_PythonEmptyIsolated(benchmark::State &state)
 	state.counters["idle_worker_rss_mb"] =
 		idleWorkerRssMb(*isolation, PluginKind::Python, instance.id());
 }
-BENCHMARK(BM_PythonEmptyIsolated)->UseRealTime();
+BENCHMARK(BM_PythonEmptyIsolated)->ArgName("rss_ceiling")->Arg(1)->Arg(0)->UseRealTime();
 #endif
 
 } // namespace
