@@ -48,6 +48,8 @@ packages=(
     # remote write (protoc-c itself runs on the build machine: scripts/install-deps)
     libprotobuf-c-dev libprotobuf-c1
     libsnappy-dev libsnappy1v5
+    # regular-expression options of the disk, io and network checks
+    libpcre2-dev libpcre2-8-0 libpcre2-16-0 libpcre2-32-0 libpcre2-posix3
 )
 
 
@@ -156,7 +158,7 @@ libdir="$sysroot/usr/lib/$multiarch"
 dangling=$(find "$sysroot/usr/lib" -xtype l -name '*.so*' | sed "s|^$sysroot||" || true)
 [[ -z $dangling ]] || die "dangling library symlinks in the sysroot:"$'\n'"$dangling"
 for pc in yaml-cpp spdlog fmt nlohmann_json CLI11 gtest gmock benchmark cpp-httplib \
-    libprotobuf-c snappy; do
+    libprotobuf-c snappy libpcre2-8; do
     PKG_CONFIG_LIBDIR="$libdir/pkgconfig:$sysroot/usr/share/pkgconfig" \
     PKG_CONFIG_SYSROOT_DIR="$sysroot" pkg-config --exists "$pc" \
         || die "pkg-config cannot resolve '$pc' in the sysroot"

@@ -20,40 +20,17 @@ std::vector<std::string> merged(const vigil::Setup &setup, const char *instance_
 	return out;
 }
 
+// Python's re.match: anchored at the start.  File system types compare
+// case-insensitively, as the Datadog check compiles them with re.I.
+constexpr PatternList::Options kIgnoreCase{PatternList::Anchor::Start, true};
+constexpr PatternList::Options kExactCase{PatternList::Anchor::Start, false};
+
 bool isNoDevice(const std::string &device)
 {
 	return device.empty() || device == "none";
 }
 
 } // namespace
-
-PatternList::PatternList(const char *option, const std::vector<std::string> &patterns,
-			 bool ignore_case)
-{
-	auto flags = std::regex::ECMAScript | std::regex::optimize;
-	if (ignore_case)
-		flags |= std::regex::icase;
-	for (const std::string &pattern : patterns) {
-		// An empty pattern would match everything; Datadog ignores it too.
-		if (pattern.empty())
-			continue;
-		try {
-			patterns_.emplace_back(pattern, flags);
-		} catch (const std::regex_error &e) {
-			throw std::runtime_error(std::string(option) +
-						 ": invalid regular expression '" + pattern +
-						 "': " + e.what());
-		}
-	}
-}
-
-bool PatternList::matches(const std::string &value) const
-{
-	for (const std::regex &re : patterns_)
-		if (std::regex_search(value, re, std::regex_constants::match_continuous))
-			return true;
-	return false;
-}
 
 const std::vector<std::string> &MountFilter::defaultFileSystemExclude()
 {
@@ -68,20 +45,20 @@ const std::vector<std::string> &MountFilter::defaultFileSystemExclude()
 
 MountFilter::MountFilter(const vigil::Setup &setup)
     : file_system_include_("file_system_include", setup.instance.strings("file_system_include"),
-			   true),
+			   kIgnoreCase),
       file_system_exclude_("file_system_exclude",
 			   merged(setup, "file_system_exclude", "file_system_global_exclude",
 				  defaultFileSystemExclude()),
-			   true),
-      device_include_("device_include", setup.instance.strings("device_include"), false),
+			   kIgnoreCase),
+      device_include_("device_include", setup.instance.strings("device_include"), kExactCase),
       device_exclude_("device_exclude",
-		      merged(setup, "device_exclude", "device_global_exclude", {}), false),
+		      merged(setup, "device_exclude", "device_global_exclude", {}), kExactCase),
       mount_point_include_("mount_point_include", setup.instance.strings("mount_point_include"),
-			   false),
+			   kExactCase),
       mount_point_exclude_("mount_point_exclude",
 			   merged(setup, "mount_point_exclude", "mount_point_global_exclude",
 				  {"(/host)?/proc/sys/fs/binfmt_misc$"}),
-			   false),
+			   kExactCase),
       all_partitions_(setup.instance.boolean("all_partitions", false))
 {
 }

@@ -8,28 +8,17 @@
 #pragma once
 
 #include "mount_table.hpp"
+#include "pattern_list.hpp"
 
 #include <vigil/check.hpp>
 
-#include <regex>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 namespace vigil::disk {
 
-class PatternList {
-public:
-	// Throws std::runtime_error naming `option` and the bad pattern.
-	PatternList(const char *option, const std::vector<std::string> &patterns, bool ignore_case);
-	PatternList() = default;
-
-	bool empty() const { return patterns_.empty(); }
-	bool matches(const std::string &value) const;
-
-private:
-	std::vector<std::regex> patterns_;
-};
+using vigil::system::PatternList;
 
 class MountFilter {
 public:

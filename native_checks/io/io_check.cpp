@@ -11,11 +11,11 @@
 // the counters it kept from its previous run, so the first run (and a device's
 // first appearance) reports none.
 #include "diskstats.hpp"
+#include "pattern_list.hpp"
 #include "system_root.hpp"
 
 #include <vigil/check.hpp>
 
-#include <regex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -26,31 +26,10 @@ namespace {
 using vigil::io::Counters;
 using vigil::io::Field;
 
-std::vector<std::regex> compile(const char *option, const std::vector<std::string> &patterns)
-{
-	std::vector<std::regex> out;
-	for (const std::string &pattern : patterns) {
-		if (pattern.empty())
-			continue;
-		try {
-			out.emplace_back(pattern, std::regex::ECMAScript | std::regex::optimize);
-		} catch (const std::regex_error &e) {
-			throw std::runtime_error(std::string(option) +
-						 ": invalid regular expression '" + pattern +
-						 "': " + e.what());
-		}
-	}
-	return out;
-}
+using vigil::system::PatternList;
 
 // Matched at the start of the name, like the disk check's lists.
-bool matchesAny(const std::vector<std::regex> &patterns, const std::string &name)
-{
-	for (const std::regex &re : patterns)
-		if (std::regex_search(name, re, std::regex_constants::match_continuous))
-			return true;
-	return false;
-}
+constexpr PatternList::Options kMatchStart{PatternList::Anchor::Start, false};
 
 // "ram0", "loop12": the prefix, then one or more digits.
 bool isNumbered(std::string_view name, std::string_view prefix)
@@ -72,13 +51,14 @@ class IoCheck : public vigil::Check {
 public:
 	explicit IoCheck(const vigil::Setup &setup)
 	    : root_(vigil::system::SystemRoot::fromConfig(setup.instance)),
-	      exclude_(compile("device_exclude", setup.instance.strings("device_exclude"))),
-	      include_(compile("device_include", setup.instance.strings("device_include"))),
+	      exclude_("device_exclude", setup.instance.strings("device_exclude"), kMatchStart),
+	      include_("device_include", setup.instance.strings("device_include"), kMatchStart),
 	      exclude_ram_and_loop_(setup.instance.boolean("exclude_ram_and_loop", true))
 	{
 		std::string legacy = setup.instance.string("device_blacklist_re", "");
 		if (!legacy.empty())
-			legacy_exclude_ = compile("device_blacklist_re", {legacy});
+			legacy_exclude_ = PatternList("device_blacklist_re", {legacy},
+						      {PatternList::Anchor::Anywhere, false});
 	}
 
 	void run(vigil::Sender &sender) override
@@ -118,12 +98,11 @@ private:
 	{
 		if (exclude_ram_and_loop_ && (isNumbered(name, "ram") || isNumbered(name, "loop")))
 			return false;
-		if (matchesAny(exclude_, name))
+		if (exclude_.matches(name))
 			return false;
-		for (const std::regex &re : legacy_exclude_)
-			if (std::regex_search(name, re))
-				return false;
-		return include_.empty() || matchesAny(include_, name);
+		if (legacy_exclude_.matches(name))
+			return false;
+		return include_.empty() || include_.matches(name);
 	}
 
 	static void extend(DeviceState &device, const Counters &current, bool first_sample)
@@ -167,9 +146,9 @@ private:
 	}
 
 	vigil::system::SystemRoot root_;
-	std::vector<std::regex> exclude_;
-	std::vector<std::regex> include_;
-	std::vector<std::regex> legacy_exclude_;
+	PatternList exclude_;
+	PatternList include_;
+	PatternList legacy_exclude_;
 	bool exclude_ram_and_loop_;
 	unsigned long run_ = 0;
 	std::unordered_map<std::string, DeviceState> devices_;

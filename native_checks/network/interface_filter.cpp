@@ -23,17 +23,10 @@ std::vector<std::string> readExcludedNames(const vigil::Config &instance)
 	return instance.strings(kNamesOption);
 }
 
-std::optional<std::regex> readExcludedPattern(const vigil::Config &instance)
+vigil::system::PatternList readExcludedPattern(const vigil::Config &instance)
 {
-	std::string pattern = instance.string(kRegexOption, "");
-	if (pattern.empty())
-		return std::nullopt;
-	try {
-		return std::regex(pattern, std::regex::ECMAScript | std::regex::optimize);
-	} catch (const std::regex_error &e) {
-		throw std::runtime_error(std::string("option '") + kRegexOption + "': '" + pattern +
-					 "' is not a valid regular expression: " + e.what());
-	}
+	return vigil::system::PatternList(kRegexOption, {instance.string(kRegexOption, "")},
+					  {vigil::system::PatternList::Anchor::Start, false});
 }
 
 } // namespace
@@ -48,14 +41,13 @@ bool InterfaceFilter::excluded(std::string_view name)
 	if (std::find(excluded_names_.begin(), excluded_names_.end(), name) !=
 	    excluded_names_.end())
 		return true;
-	if (!excluded_re_)
+	if (excluded_re_.empty())
 		return false;
 	std::string key(name);
 	auto cached = re_verdicts_.find(key);
 	if (cached != re_verdicts_.end())
 		return cached->second;
-	bool verdict =
-		std::regex_search(key, *excluded_re_, std::regex_constants::match_continuous);
+	bool verdict = excluded_re_.matches(key);
 	if (re_verdicts_.size() >= kMaxCachedVerdicts)
 		re_verdicts_.clear();
 	re_verdicts_.emplace(std::move(key), verdict);

@@ -5,10 +5,11 @@
 // Python re.match does), compiled once when the instance is created.
 #pragma once
 
+#include "pattern_list.hpp"
+
 #include <vigil/check.hpp>
 
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -27,7 +28,7 @@ public:
 
 private:
 	std::vector<std::string> excluded_names_;
-	std::optional<std::regex> excluded_re_;
+	vigil::system::PatternList excluded_re_;
 	// Regex verdicts by name: the same few interfaces come back every run.
 	// Cleared when it grows past a bound, so churned veth names cannot
 	// grow it forever.

@@ -202,6 +202,9 @@ TEST_F(IoCheckTest, DeviceOptions)
 		  (V{"device:loop0", "device:ram0", "device:vda", "device:vda1"}));
 	EXPECT_EQ(devices({{"device_exclude", {"vda[0-9]"}}}), V{"device:vda"});
 	EXPECT_EQ(devices({{"device_include", {"vda$"}}}), V{"device:vda"});
+	// Python `re` syntax, as users copy it from their Datadog configs.
+	EXPECT_EQ(devices({{"device_exclude", {"vda\\d+$"}}}), V{"device:vda"});
+	EXPECT_EQ(devices({{"device_include", {"(?i)VDA(?!1)"}}}), V{"device:vda"});
 	// The Datadog io check's option matches anywhere in the name.
 	EXPECT_EQ(devices({{"device_blacklist_re", "a1"}}), V{"device:vda"});
 

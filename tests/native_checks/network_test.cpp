@@ -184,8 +184,8 @@ TEST_F(NetworkCheckTest, InvalidOptionsFailAtCreateNamingTheOption)
 	CheckHarness bad_re = check({{"excluded_interface_re", "veth("}});
 	auto outcome = bad_re.runAt(100);
 	EXPECT_EQ(outcome.status, vigil::RunStatus::Error);
-	EXPECT_EQ(outcome.error.rfind("create() failed: option 'excluded_interface_re': 'veth(' "
-				      "is not a valid regular expression: ",
+	EXPECT_EQ(outcome.error.rfind("create() failed: excluded_interface_re: invalid regular "
+				      "expression 'veth(': missing closing parenthesis",
 				      0),
 		  0u)
 		<< outcome.error;
