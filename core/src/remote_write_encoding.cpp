@@ -2,6 +2,7 @@
 #include "remote_write_encoding.hpp"
 
 #include "remote_write.pb-c.h"
+#include "remote_write_protobuf.hpp"
 
 #include <snappy.h>
 
@@ -24,16 +25,6 @@ int64_t toMilliseconds(double seconds)
 	return static_cast<int64_t>(std::llround(seconds * 1000.0));
 }
 
-// protobuf-c takes non-const char*; it only reads them while packing.
-char *cstr(const std::string &s)
-{
-	return const_cast<char *>(s.c_str());
-}
-
-} // namespace
-
-namespace {
-
 // Name and labels hashed in place (no key string per sample: building one
 // was the encoder's largest cost).
 size_t seriesHash(const PromSample &s)
@@ -53,14 +44,20 @@ bool sameSeries(const PromSample &a, const PromSample &b)
 	return a.name == b.name && a.labels == b.labels;
 }
 
-// Builds the protobuf-c WriteRequest for `samples` and hands it to `use`
-// while every struct it points into is alive.
-template <class Use>
-auto withWriteRequest(const std::vector<PromSample> &samples, Use use)
+// Samples grouped by series, groups in first-seen order: the members of
+// group g are members[group_start[g] .. group_start[g + 1]), oldest first.
+struct SeriesGroups {
+	std::vector<uint32_t> group_start;
+	std::vector<const PromSample *> members;
+
+	size_t size() const { return group_start.size() - 1; }
+};
+
+SeriesGroups groupBySeries(const std::vector<PromSample> &samples)
 {
-	// Group samples by series, first-seen order: group_of[i] for each
-	// sample, then the members of every group contiguous in `members`
-	// (a stable counting sort, so a group's samples keep input order).
+	// group_of[i] for each sample, then the members of every group
+	// contiguous in `members` (a stable counting sort, so a group's
+	// samples keep input order before the sort by time).
 	constexpr uint32_t none = UINT32_MAX;
 	std::unordered_map<size_t, uint32_t> first_with_hash;
 	first_with_hash.reserve(samples.size());
@@ -80,92 +77,85 @@ auto withWriteRequest(const std::vector<PromSample> &samples, Use use)
 		}
 		group_of[i] = g;
 	}
-	const size_t groups = group_first.size();
-	std::vector<uint32_t> group_start(groups + 1, 0);
+	SeriesGroups out;
+	out.group_start.assign(group_first.size() + 1, 0);
 	for (uint32_t g : group_of)
-		++group_start[g + 1];
-	std::partial_sum(group_start.begin(), group_start.end(), group_start.begin());
-	std::vector<const PromSample *> members(samples.size());
-	{
-		std::vector<uint32_t> next(group_start.begin(), group_start.end() - 1);
-		for (size_t i = 0; i < samples.size(); ++i)
-			members[next[group_of[i]]++] = &samples[i];
-	}
-
-	// Every protobuf-c struct lives in one of these flat arrays (sized up
-	// front, so the pointers taken into them stay valid) until packed.
-	size_t label_count = 0;
-	for (uint32_t first : group_first)
-		label_count += samples[first].labels.size() + 1;
-	std::vector<Prometheus__TimeSeries> series(groups);
-	std::vector<Prometheus__TimeSeries *> series_ptrs(groups);
-	std::vector<Prometheus__Label> labels(label_count);
-	std::vector<Prometheus__Label *> label_ptrs(label_count);
-	std::vector<Prometheus__Sample> points(samples.size());
-	std::vector<Prometheus__Sample *> point_ptrs(samples.size());
-	const std::string name_key(name_label);
-
-	size_t li = 0, pi = 0;
-	for (size_t gi = 0; gi < groups; ++gi) {
-		const auto group = members.begin() + group_start[gi];
-		const auto group_end = members.begin() + group_start[gi + 1];
+		++out.group_start[g + 1];
+	std::partial_sum(out.group_start.begin(), out.group_start.end(), out.group_start.begin());
+	out.members.resize(samples.size());
+	std::vector<uint32_t> next(out.group_start.begin(), out.group_start.end() - 1);
+	for (size_t i = 0; i < samples.size(); ++i)
+		out.members[next[group_of[i]]++] = &samples[i];
+	for (size_t g = 0; g < out.size(); ++g) {
+		const auto group = out.members.begin() + out.group_start[g];
+		const auto group_end = out.members.begin() + out.group_start[g + 1];
 		if (group_end - group > 1)
 			std::stable_sort(group, group_end,
 					 [](const PromSample *a, const PromSample *b) {
 						 return a->timestamp < b->timestamp;
 					 });
-		const PromSample &first = **group;
-		Prometheus__TimeSeries &ts = series[gi];
-		prometheus__time_series__init(&ts);
-		series_ptrs[gi] = &ts;
+	}
+	return out;
+}
 
+// Serializes the WriteRequest for `samples` into `buffer(size)` (which
+// returns at least `size` writable bytes) in one pass, and returns the size.
+// Sizes are computed first because every length prefix precedes its body.
+template <class Buffer>
+size_t writeRequest(const std::vector<PromSample> &samples, Buffer buffer)
+{
+	namespace pb = remote_write_protobuf;
+	const SeriesGroups groups = groupBySeries(samples);
+	std::vector<int64_t> timestamps_ms(groups.members.size());
+	std::vector<size_t> series_body(groups.size());
+	size_t total = 0;
+	for (size_t g = 0; g < groups.size(); ++g) {
+		const PromSample &first = *groups.members[groups.group_start[g]];
+		size_t body = pb::labelFieldSize(name_label, first.name);
+		for (const PromLabel &l : first.labels)
+			body += pb::labelFieldSize(l.name, l.value);
+		for (uint32_t m = groups.group_start[g]; m < groups.group_start[g + 1]; ++m) {
+			timestamps_ms[m] = toMilliseconds(groups.members[m]->timestamp);
+			body += pb::sampleFieldSize(groups.members[m]->value, timestamps_ms[m]);
+		}
+		series_body[g] = body;
+		total += pb::lengthDelimitedSize(body);
+	}
+
+	uint8_t *const begin = buffer(total);
+	uint8_t *out = begin;
+	for (size_t g = 0; g < groups.size(); ++g) {
+		const PromSample &first = *groups.members[groups.group_start[g]];
+		out = pb::putTimeSeriesHeader(out, series_body[g]);
 		// `__name__` goes where it sorts: labels are already sorted, and
 		// an upper-case label name sorts before '_'.
-		ts.labels = &label_ptrs[li];
-		ts.n_labels = first.labels.size() + 1;
 		auto at = std::lower_bound(
 			first.labels.begin(), first.labels.end(), name_label,
 			[](const PromLabel &l, std::string_view n) { return l.name < n; });
-		auto put = [&](const std::string &name, const std::string &value) {
-			Prometheus__Label &l = labels[li];
-			prometheus__label__init(&l);
-			l.name = cstr(name);
-			l.value = cstr(value);
-			label_ptrs[li++] = &l;
-		};
 		for (auto it = first.labels.begin(); it != at; ++it)
-			put(it->name, it->value);
-		put(name_key, first.name);
+			out = pb::putLabelField(out, it->name, it->value);
+		out = pb::putLabelField(out, name_label, first.name);
 		for (auto it = at; it != first.labels.end(); ++it)
-			put(it->name, it->value);
-
-		ts.samples = &point_ptrs[pi];
-		ts.n_samples = static_cast<size_t>(group_end - group);
-		for (auto m = group; m != group_end; ++m) {
-			Prometheus__Sample &p = points[pi];
-			prometheus__sample__init(&p);
-			p.value = (*m)->value;
-			p.timestamp = toMilliseconds((*m)->timestamp);
-			point_ptrs[pi++] = &p;
-		}
+			out = pb::putLabelField(out, it->name, it->value);
+		for (uint32_t m = groups.group_start[g]; m < groups.group_start[g + 1]; ++m)
+			out = pb::putSampleField(out, groups.members[m]->value, timestamps_ms[m]);
 	}
-
-	Prometheus__WriteRequest request;
-	prometheus__write_request__init(&request);
-	request.n_timeseries = series_ptrs.size();
-	request.timeseries = series_ptrs.data();
-	return use(request);
+	// Cheap, and a mismatch would mean a corrupt body sent to a receiver.
+	if (out != begin + total)
+		throw std::logic_error("remote-write encoding wrote a size other than it computed");
+	return total;
 }
 
 } // namespace
 
 std::string encodeWriteRequest(const std::vector<PromSample> &samples)
 {
-	return withWriteRequest(samples, [](const Prometheus__WriteRequest &request) {
-		std::string out(prometheus__write_request__get_packed_size(&request), '\0');
-		prometheus__write_request__pack(&request, reinterpret_cast<uint8_t *>(out.data()));
-		return out;
+	std::string out;
+	writeRequest(samples, [&out](size_t size) {
+		out.resize(size);
+		return reinterpret_cast<uint8_t *>(out.data());
 	});
+	return out;
 }
 
 std::string snappyCompress(std::string_view data)
@@ -190,19 +180,18 @@ std::string encodeRemoteWriteBody(const std::vector<PromSample> &samples)
 	// batch cost more in zeroing and page faults than the encoding itself.
 	thread_local std::vector<uint8_t> packed;
 	thread_local std::vector<char> compressed;
-	return withWriteRequest(samples, [](const Prometheus__WriteRequest &request) {
-		const size_t size = prometheus__write_request__get_packed_size(&request);
+	const size_t size = writeRequest(samples, [](size_t size) {
 		if (packed.size() < size)
 			packed.resize(size);
-		prometheus__write_request__pack(&request, packed.data());
-		const size_t bound = snappy::MaxCompressedLength(size);
-		if (compressed.size() < bound)
-			compressed.resize(bound);
-		size_t length = 0;
-		snappy::RawCompress(reinterpret_cast<const char *>(packed.data()), size,
-				    compressed.data(), &length);
-		return std::string(compressed.data(), length);
+		return packed.data();
 	});
+	const size_t bound = snappy::MaxCompressedLength(size);
+	if (compressed.size() < bound)
+		compressed.resize(bound);
+	size_t length = 0;
+	snappy::RawCompress(reinterpret_cast<const char *>(packed.data()), size, compressed.data(),
+			    &length);
+	return std::string(compressed.data(), length);
 }
 
 std::vector<DecodedSeries> decodeWriteRequest(std::string_view protobuf)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The Prometheus remote-write 1.0 wire format: samples to a
-// prometheus.WriteRequest protobuf (protobuf-c, from core/proto/), then a
-// snappy block.  Pure functions, no I/O; safe from any thread.
+// prometheus.WriteRequest protobuf (encoded by hand for speed,
+// remote_write_protobuf.hpp; decoded with protobuf-c from core/proto/), then
+// a snappy block.  Pure functions, no I/O; safe from any thread.
 #pragma once
 
 #include "prometheus_series.hpp"
