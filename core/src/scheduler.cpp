@@ -10,9 +10,10 @@
 //   - one timer thread (start()): owned by the Scheduler, always joined at
 //     stop(); it only ever waits on the clock and dispatches, never runs a
 //     check, so joining it cannot hang.
-//   - `workers` worker threads (startWorkers()): owned by the Scheduler and
-//     joined at stop(), except those still inside a check when the grace
-//     period ends: those are detached and own a reference to the State.
+//   - `workers` shared runners and one native runner (startWorkers(); the
+//     lane rule is in scheduler.hpp): owned by the Scheduler and joined at
+//     stop(), except those still inside a check when the grace period ends:
+//     those are detached and own a reference to the State.
 #include "scheduler.hpp"
 
 #include "scheduler_state.hpp"
@@ -50,11 +51,25 @@ struct Scheduler::Impl {
 	{
 		if (!workers.empty() || stopped)
 			return;
-		workers.reserve(worker_count);
+		workers.reserve(worker_count + 1);
 		for (std::size_t i = 0; i < worker_count; ++i)
-			workers.emplace_back(workerLoop, state, i);
+			workers.emplace_back(workerLoop, state, i, false);
+		workers.emplace_back(workerLoop, state, worker_count, true);
 	}
 };
+
+const char *runLaneName(RunLane lane)
+{
+	switch (lane) {
+	case RunLane::Native:
+		return "native";
+	case RunLane::Python:
+		return "python";
+	case RunLane::Isolated:
+		return "isolated";
+	}
+	return "unknown";
+}
 
 Scheduler::Scheduler(SchedulerOptions options, std::shared_ptr<Clock> clock)
 {
@@ -96,6 +111,7 @@ void Scheduler::add(std::shared_ptr<Schedulable> instance)
 	auto entry = std::make_unique<Entry>();
 	entry->id = instance->id();
 	entry->interval = interval;
+	entry->lane = instance->lane();
 	entry->instance = std::move(instance);
 	const std::chrono::milliseconds offset = initialOffset(entry->id, interval);
 
@@ -154,7 +170,7 @@ void Scheduler::runAllOnce()
 		++batch->remaining;
 		if (!entry->busy) {
 			entry->busy = true;
-			s.queue.push_back(entry.get());
+			enqueueLocked(s, *entry);
 			++queued;
 		}
 	}
@@ -176,6 +192,7 @@ bool Scheduler::stop(std::chrono::milliseconds grace)
 	dropQueuedLocked(s);
 	s.timer_cv.notify_all();
 	s.work_cv.notify_all();
+	s.native_cv.notify_all();
 	s.done_cv.notify_all(); // runAllOnce() callers return
 	lock.unlock();
 	if (impl_->timer.joinable())

@@ -3,12 +3,27 @@
 // threads, spread over the interval, never overlapping itself.
 //
 // Threads: the Scheduler owns one timer thread (decides what is due) and
-// `workers` worker threads (run checks).  Schedulable::run() is only ever
-// called on a worker thread, never twice at once for the same instance.
+// `workers` + 1 worker threads (run checks).  Schedulable::run() is only
+// ever called on a worker thread, never twice at once for the same instance.
+//
+// Lanes: a native check is never delayed by Python work.  A Python run may
+// block for its whole duration (sleep, I/O, the GIL) and cannot be
+// preempted, so the only way to keep that promise is a runner Python can
+// never occupy.  The rule:
+//   - `workers` shared runners (vigil.yaml `check_runners`) run every lane:
+//     a queued native run first, else the oldest queued Python or isolated
+//     run.
+//   - one native runner, beyond those, runs only Native runs.
+// So Python and isolated runs get all `workers` runners whenever no native
+// work is queued (8 checks sleeping 1 s take ~2 s on 4 runners), and a due
+// native run waits only for other native runs, never behind a pool full of
+// Python.  Isolated runs share the Python rule: their thread waits on a
+// worker process for up to the hard timeout.
 #pragma once
 
 #include "clock.hpp"
 #include "isolation/quarantine.hpp"
+#include "scheduler_lane.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -35,6 +50,8 @@ public:
 	virtual ~Schedulable() = default;
 	virtual const std::string &id() const = 0;		// unique, stable across restarts
 	virtual std::chrono::milliseconds interval() const = 0; // > 0
+	// Read once, by add(); native in-process code unless it says otherwise.
+	virtual RunLane lane() const { return RunLane::Native; }
 	virtual RunOutcome run() = 0;
 };
 
@@ -60,7 +77,7 @@ struct InstanceStats {
 };
 
 struct SchedulerOptions {
-	unsigned workers = 4;
+	unsigned workers = 4; // shared runners; the native runner comes on top
 	QuarantinePolicy quarantine; // default: never
 };
 

@@ -98,7 +98,7 @@ RunOutcome failed(std::string message)
 } // namespace
 
 State::State(std::shared_ptr<Clock> c, unsigned worker_count, QuarantinePolicy q)
-    : clock(std::move(c)), quarantine(q), log(logger("scheduler")), in_run(worker_count, 0)
+    : clock(std::move(c)), quarantine(q), log(logger("scheduler")), in_run(worker_count + 1, 0)
 {
 }
 
@@ -122,7 +122,7 @@ void dispatchDueLocked(State &state, Clock::time_point now)
 			// Quarantined: this tick is not run, and not a skip.
 		} else {
 			entry.busy = true;
-			state.queue.push_back(&entry);
+			enqueueLocked(state, entry);
 			++queued;
 		}
 
@@ -141,37 +141,78 @@ void dispatchDueLocked(State &state, Clock::time_point now)
 		wakeWorkerLocked(state);
 }
 
+void enqueueLocked(State &state, Entry &entry)
+{
+	if (entry.lane == RunLane::Native)
+		state.native_queue.push_back(&entry);
+	else
+		state.other_queue.push_back(&entry);
+}
+
 void wakeWorkerLocked(State &state)
 {
-	if (state.idle_workers > 0)
+	std::size_t for_shared = state.other_queue.size() + state.native_queue.size();
+	if (!state.native_queue.empty() && state.native_runner_idle) {
+		state.native_cv.notify_one();
+		--for_shared; // the native runner takes one of them
+	}
+	if (for_shared > 0 && state.idle_workers > 0)
 		state.work_cv.notify_one();
 }
 
 void dropQueuedLocked(State &state)
 {
-	for (Entry *entry : state.queue) {
-		entry->busy = false;
-		releaseWaitersLocked(state, *entry);
+	for (auto *queue : {&state.native_queue, &state.other_queue}) {
+		for (Entry *entry : *queue) {
+			entry->busy = false;
+			releaseWaitersLocked(state, *entry);
+		}
+		queue->clear();
 	}
-	state.queue.clear();
 }
 
-void workerLoop(std::shared_ptr<State> state, std::size_t index)
+namespace {
+
+// With State::mutex held: the run a runner takes next, or null.  Native
+// first on a shared runner too: native runs are short, and they are the
+// ones promised never to wait behind Python.
+Entry *takeRunLocked(State &state, bool native_only)
+{
+	std::deque<Entry *> *queue = nullptr;
+	if (!state.native_queue.empty())
+		queue = &state.native_queue;
+	else if (!native_only && !state.other_queue.empty())
+		queue = &state.other_queue;
+	if (!queue)
+		return nullptr;
+	Entry *entry = queue->front();
+	queue->pop_front();
+	return entry;
+}
+
+} // namespace
+
+void workerLoop(std::shared_ptr<State> state, std::size_t index, bool native_only)
 {
 	State &s = *state;
 	std::unique_lock lock(s.mutex);
 	for (;;) {
-		while (!s.stopping && s.queue.empty()) {
-			++s.idle_workers;
-			s.work_cv.wait(lock);
-			--s.idle_workers;
+		Entry *next = nullptr;
+		while (!s.stopping && !(next = takeRunLocked(s, native_only))) {
+			if (native_only) {
+				s.native_runner_idle = true;
+				s.native_cv.wait(lock);
+				s.native_runner_idle = false;
+			} else {
+				++s.idle_workers;
+				s.work_cv.wait(lock);
+				--s.idle_workers;
+			}
 		}
 		if (s.stopping)
 			return;
-		Entry &entry = *s.queue.front();
-		s.queue.pop_front();
-		if (!s.queue.empty())
-			wakeWorkerLocked(s); // pass the wake-up on (see wakeWorkerLocked)
+		Entry &entry = *next;
+		wakeWorkerLocked(s); // pass the wake-up on (see wakeWorkerLocked)
 		entry.running = true;
 		s.in_run[index] = 1;
 		++s.running;

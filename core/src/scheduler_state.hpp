@@ -36,6 +36,7 @@ struct Entry {
 	std::shared_ptr<Schedulable> instance;
 	std::string id;
 	Clock::duration interval{};
+	RunLane lane = RunLane::Native;
 
 	Clock::time_point next_run{};
 	// Queued or running.  A tick that finds it set is skipped: this is what
@@ -67,6 +68,8 @@ struct Due {
 };
 
 struct State {
+	// `worker_count` shared runners plus the native runner (index
+	// worker_count); see the lane rule in scheduler.hpp.
 	State(std::shared_ptr<Clock> c, unsigned worker_count, QuarantinePolicy q = {});
 
 	// Guarded by `mutex` like the fields below.  unique_ptr: an Entry's
@@ -86,14 +89,17 @@ struct State {
 	// the mutable fields of every Entry.  Never held while a check runs.
 	std::mutex mutex;
 	std::condition_variable timer_cv; // timer thread: earlier due time or stop
-	std::condition_variable work_cv;  // idle workers: a job was queued or stop
+	std::condition_variable work_cv;  // idle shared runners: a run was queued or stop
+	std::condition_variable native_cv; // idle native runner: a native run was queued or stop
 	std::condition_variable done_cv;  // runAllOnce()/stop(): a batch or the last run ended
 
 	std::vector<Due> heap;	      // min-heap on `when` (std::push_heap with Later)
-	std::deque<Entry *> queue;    // due runs waiting for a worker
+	std::deque<Entry *> native_queue; // due Native runs waiting for a runner
+	std::deque<Entry *> other_queue;  // due Python and Isolated runs, oldest first
 	std::vector<uint8_t> in_run;  // per worker index: inside Schedulable::run()
 	std::size_t running = 0;      // runs in progress
-	std::size_t idle_workers = 0; // workers blocked on work_cv
+	std::size_t idle_workers = 0; // shared runners blocked on work_cv
+	bool native_runner_idle = false; // blocked on native_cv
 	bool stopping = false;	      // set once by stop(); no new work after it
 };
 
@@ -106,9 +112,13 @@ struct Later {
 // those still busy, and moves each to its next grid point.
 void dispatchDueLocked(State &state, Clock::time_point now);
 
-// With State::mutex held: wakes one idle worker for newly queued work.
-// One, not all: a woken worker that sees more work wakes the next, so a
-// burst of cheap runs wakes only as many workers as it keeps busy.
+// With State::mutex held: queues a run of `entry` in its lane's queue.
+void enqueueLocked(State &state, Entry &entry);
+
+// With State::mutex held: wakes an idle runner for queued work: the native
+// runner for a native run, one shared runner for anything it leaves.  One
+// each, not all: a woken runner that sees more work wakes the next, so a
+// burst of cheap runs wakes only as many runners as it keeps busy.
 void wakeWorkerLocked(State &state);
 
 // The timer thread wakes on multiples of this (of the Clock's epoch), not at
@@ -120,8 +130,9 @@ inline constexpr std::chrono::milliseconds kTimerResolution{10};
 // With State::mutex held: empties the run queue (at stop).
 void dropQueuedLocked(State &state);
 
-// Body of worker thread `index`; returns once the State is stopping.
-void workerLoop(std::shared_ptr<State> state, std::size_t index);
+// Body of worker thread `index`: a shared runner, or with `native_only` the
+// native runner.  Returns once the State is stopping.
+void workerLoop(std::shared_ptr<State> state, std::size_t index, bool native_only);
 
 // Body of the timer thread; returns once the State is stopping.
 void timerLoop(std::shared_ptr<State> state);

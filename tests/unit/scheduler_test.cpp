@@ -4,6 +4,7 @@
 // appears only as generous timeouts that turn a hang into a failure.
 #include "manual_clock.hpp"
 #include "scheduler.hpp"
+#include "scheduler_fakes.hpp"
 
 #include <gtest/gtest.h>
 
@@ -22,83 +23,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using test::ManualClock;
-
-constexpr auto kHang = 10s; // real-time bound on anything the test waits for
-
-// Polls `done` until it holds or kHang passes.
-bool eventually(const std::function<bool()> &done)
-{
-	const auto deadline = std::chrono::steady_clock::now() + kHang;
-	while (!done()) {
-		if (std::chrono::steady_clock::now() > deadline)
-			return false;
-		std::this_thread::sleep_for(1ms);
-	}
-	return true;
-}
-
-// A check whose run() does whatever the test says, and counts itself.
-class FakeCheck final : public Schedulable {
-public:
-	FakeCheck(std::string id, std::chrono::milliseconds interval,
-		  std::function<RunOutcome()> body = {})
-	    : id_(std::move(id)), interval_(interval), body_(std::move(body))
-	{
-	}
-	~FakeCheck() override
-	{
-		if (on_destroy)
-			on_destroy();
-	}
-
-	const std::string &id() const override { return id_; }
-	std::chrono::milliseconds interval() const override { return interval_; }
-	RunOutcome run() override
-	{
-		int inside = ++inside_;
-		int seen = max_inside.load();
-		while (inside > seen && !max_inside.compare_exchange_weak(seen, inside)) {
-		}
-		++started;
-		RunOutcome outcome = body_ ? body_() : RunOutcome{};
-		--inside_;
-		++finished;
-		return outcome;
-	}
-
-	std::atomic<int> started{0};
-	std::atomic<int> finished{0};
-	std::atomic<int> max_inside{0};
-	std::function<void()> on_destroy;
-
-private:
-	std::string id_;
-	std::chrono::milliseconds interval_;
-	std::function<RunOutcome()> body_;
-	std::atomic<int> inside_{0};
-};
-
-InstanceStats statsOf(const Scheduler &scheduler, const std::string &id)
-{
-	for (auto &st : scheduler.stats())
-		if (st.id == id)
-			return st;
-	ADD_FAILURE() << "no stats for " << id;
-	return {};
-}
-
-// A run that blocks until the test releases it.
-struct Gate {
-	std::promise<void> open;
-	std::shared_future<void> opened = open.get_future().share();
-	std::function<RunOutcome()> body()
-	{
-		return [f = opened] {
-			f.wait();
-			return RunOutcome{};
-		};
-	}
-};
+using namespace test;
 
 TEST(SchedulerOffset, SpreadsIdsWithinTheIntervalAndIsStable)
 {
@@ -331,10 +256,14 @@ TEST(Scheduler, StopWithAStuckRunReturnsFalseAndTheThreadCleansUpLater)
 	Gate gate;
 	std::promise<void> destroyed;
 	auto destroyed_future = destroyed.get_future();
+	// Python: the one shared runner is all they may use (the native runner
+	// would take a native run queued behind the stuck one).
 	auto queued = std::make_shared<FakeCheck>("queued-behind", 1000ms);
+	queued->run_lane = RunLane::Python;
 	{
 		Scheduler scheduler({1}, clock);
 		auto stuck = std::make_shared<FakeCheck>("stuck", 1000ms, gate.body());
+		stuck->run_lane = RunLane::Python;
 		stuck->on_destroy = [&destroyed] { destroyed.set_value(); };
 		scheduler.add(stuck);
 		scheduler.add(queued);
@@ -356,7 +285,7 @@ TEST(Scheduler, StopWithAStuckRunReturnsFalseAndTheThreadCleansUpLater)
 		ASSERT_EQ(once_future.wait_for(kHang), std::future_status::ready);
 		// Scheduler destroyed here, with its worker still inside run().
 	}
-	// The one worker was busy, so the queued run was dropped, not started.
+	// The one shared runner was busy, so the queued run was dropped, not started.
 	EXPECT_EQ(queued->started, 0);
 	// The abandoned thread finishes its run, records it in the shared state
 	// and drops the last reference to the instance.
