@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "remote_write_encoding.hpp"
 
-#include "remote_write.pb-c.h"
 #include "remote_write_protobuf.hpp"
 
 #include <snappy.h>
@@ -192,26 +191,6 @@ std::string encodeRemoteWriteBody(const std::vector<PromSample> &samples)
 	snappy::RawCompress(reinterpret_cast<const char *>(packed.data()), size, compressed.data(),
 			    &length);
 	return std::string(compressed.data(), length);
-}
-
-std::vector<DecodedSeries> decodeWriteRequest(std::string_view protobuf)
-{
-	Prometheus__WriteRequest *request = prometheus__write_request__unpack(
-		nullptr, protobuf.size(), reinterpret_cast<const uint8_t *>(protobuf.data()));
-	if (!request)
-		throw std::runtime_error("not a valid prometheus.WriteRequest");
-	std::vector<DecodedSeries> out;
-	out.reserve(request->n_timeseries);
-	for (size_t i = 0; i < request->n_timeseries; ++i) {
-		const Prometheus__TimeSeries *ts = request->timeseries[i];
-		DecodedSeries &d = out.emplace_back();
-		for (size_t j = 0; j < ts->n_labels; ++j)
-			d.labels.push_back({ts->labels[j]->name, ts->labels[j]->value});
-		for (size_t j = 0; j < ts->n_samples; ++j)
-			d.samples.push_back({ts->samples[j]->value, ts->samples[j]->timestamp});
-	}
-	prometheus__write_request__free_unpacked(request, nullptr);
-	return out;
 }
 
 } // namespace vigil
