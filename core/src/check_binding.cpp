@@ -15,6 +15,7 @@ public:
 	}
 
 	const std::string &name() const override { return name_; }
+	RunLane lane() const override { return RunLane::Native; }
 
 	void *create(vigil_context *ctx) const override { return d_->create(host_, ctx); }
 	vigil_result run(void *instance, vigil_context *ctx) const override

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "plugin_loader.hpp"
+#include "scheduler_lane.hpp"
 
 #include <vigil/check.h>
 
@@ -19,6 +20,8 @@ class CheckBinding {
 public:
 	virtual ~CheckBinding() = default;
 	virtual const std::string &name() const = 0; // the check's name
+	// Native for a native check, Python for a provider's (scheduler.hpp).
+	virtual RunLane lane() const = 0;
 	// Plain C calls into plugin code; none of them throws.
 	virtual void *create(vigil_context *ctx) const = 0;
 	virtual vigil_result run(void *instance, vigil_context *ctx) const = 0;

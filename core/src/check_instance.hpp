@@ -24,6 +24,7 @@ public:
 
 	const std::string &id() const override { return config_.id; }
 	std::chrono::milliseconds interval() const override { return config_.interval; }
+	RunLane lane() const override { return binding_->lane(); }
 	const InstanceConfig &config() const { return config_; }
 	// Source of submission timestamps (tests: exact rates from snapshots).
 	void setClock(double (*clock)()) { context_.clock = clock; }

@@ -29,6 +29,8 @@ public:
 	}
 
 	const std::string &name() const override { return check_.name; }
+	// python_host is the only provider; any provider's code may block.
+	RunLane lane() const override { return RunLane::Python; }
 	void *create(vigil_context *ctx) const override
 	{
 		return d_->create(state_, check_.handle, host_, ctx);

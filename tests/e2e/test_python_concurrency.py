@@ -51,6 +51,14 @@ STUCK_PAUSE = ("import signal\n"
                "    def check(self, instance):\n"
                "        signal.pause()\n")
 
+# Says it started (tagged with its instance's `n`), then holds its runner.
+BLOCKER = ("import time\n"
+           "from vigil import AgentCheck\n"
+           "class Blocker(AgentCheck):\n"
+           "    def check(self, instance):\n"
+           "        self.gauge('blocker.started', 1, tags=['n:%d' % instance['n']])\n"
+           "        time.sleep(instance['seconds'])\n")
+
 QUICK = ("from vigil import AgentCheck\n"
          "class Quick(AgentCheck):\n"
          "    def check(self, instance):\n"
@@ -130,6 +138,27 @@ class PythonConcurrencyTest(Workspace):
         # About 6 runs in 6 s; blocked behind the GIL for 5 s it would be
         # 1 or 2.
         self.assertGreaterEqual(runs, 4, err)
+
+    def test_native_check_keeps_its_schedule_while_python_holds_every_runner(self):
+        self.add_plugin(EXAMPLE_SO)
+        self.write_conf("example.yaml", "instances:\n  - min_collection_interval: 1\n")
+        self.write_check("blocker.py", BLOCKER)
+        self.write_conf("blocker.yaml", "instances:\n" + "".join(
+            f"  - n: {n}\n    seconds: 60\n    min_collection_interval: 1\n"
+            for n in range(4)))
+        # As many Python runs blocked at once as there are runners: only the
+        # native runner (scheduler.hpp) is left for the native check.
+        cfg = self.agent_config("check_runners: 4\nflush_interval: 1\nshutdown_grace: 0\n")
+        proc = self.start_agent(cfg)
+        time.sleep(7)
+        _, lines, err = self.stop_agent(proc, timeout=30)
+        started = {tuple(l.get("tags", [])) for l in lines if l.get("name") == "blocker.started"}
+        self.assertEqual(len(started), 4, "not every runner was held by Python: " + err)
+        # The first run only sets the monotonic baseline; the others add 1.
+        runs = 1 + sum(l["value"] for l in lines if l.get("name") == "example.runs")
+        # About 7 runs in 7 s; queued behind the blocked runners it would
+        # be 1 (the runs before the blockers took every runner).
+        self.assertGreaterEqual(runs, 5, err)
 
     def test_sigterm_with_stuck_checks_exits_zero_in_time_and_flushes_the_others(self):
         self.add_plugin(EXAMPLE_SO)

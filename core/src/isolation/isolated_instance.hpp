@@ -72,6 +72,8 @@ public:
 
 	const std::string &id() const override { return config_.id; }
 	std::chrono::milliseconds interval() const override { return config_.interval; }
+	// Whatever the check's kind: this thread waits on a worker process.
+	RunLane lane() const override { return RunLane::Isolated; }
 	const InstanceConfig &config() const { return config_; }
 	std::chrono::milliseconds timeout() const { return timeout_; }
 
