@@ -3,8 +3,12 @@
 
 #include "logging.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <exception>
 #include <optional>
+#include <system_error>
+#include <thread>
 #include <unordered_map>
 
 namespace vigil {
@@ -29,23 +33,80 @@ CatalogEntry rejected(const PluginFile &file, CheckState state, std::string reas
 	return entry;
 }
 
+using ProbeFunction = std::function<ProbedPlugin(const std::filesystem::path &)>;
+
+// What a probe worker said about one file: its descriptor, or why not.
+struct ProbeOutcome {
+	std::optional<ProbedPlugin> probed;
+	std::string error;
+};
+
+// The probe that loads `file` in a worker, null when it is loaded here.
+const ProbeFunction *probeFor(const PluginFile &file, const CatalogOptions &options)
+{
+	const bool native = file.kind == PluginKind::Native;
+	const ProbeFunction &probe = native ? options.probe_native : options.probe_provided;
+	if (!options.runs_isolated || !probe)
+		return nullptr;
+	if (!native && !options.python_unavailable_reason.empty())
+		return nullptr;
+	return options.runs_isolated(file.stem) ? &probe : nullptr;
+}
+
+// Every file's probe, up to probe_parallelism at once: each mostly waits
+// for its worker to start and answer.  Indexed like `files`; nothing for a
+// file loaded here.
+std::vector<std::optional<ProbeOutcome>> runProbes(const std::vector<PluginFile> &files,
+						   const CatalogOptions &options)
+{
+	std::vector<std::optional<ProbeOutcome>> outcomes(files.size());
+	std::vector<std::pair<size_t, const ProbeFunction *>> todo;
+	for (size_t i = 0; i < files.size(); ++i)
+		if (const ProbeFunction *probe = probeFor(files[i], options))
+			todo.emplace_back(i, probe);
+	std::atomic<size_t> next{0};
+	auto work = [&] {
+		for (size_t k; (k = next++) < todo.size();) {
+			const auto &[index, probe] = todo[k];
+			ProbeOutcome outcome;
+			try {
+				outcome.probed = (*probe)(files[index].path);
+			} catch (const std::exception &e) {
+				outcome.error = e.what();
+			}
+			outcomes[index] = std::move(outcome);
+		}
+	};
+	const size_t threads =
+		std::min<size_t>(std::max(1u, options.probe_parallelism), todo.size());
+	std::vector<std::thread> helpers;
+	try {
+		for (size_t t = 1; t < threads; ++t)
+			helpers.emplace_back(work);
+	} catch (const std::system_error &) {
+		// Fewer threads only make the start-up slower.
+	}
+	work();
+	for (std::thread &helper : helpers)
+		helper.join();
+	return outcomes;
+}
+
 // The probe's answer when the check runs only in workers, nothing when it
 // must be loaded here after all (the probe showed that loading is safe).
-std::optional<CatalogEntry> probeNative(const PluginFile &file, const CatalogOptions &options)
+std::optional<CatalogEntry> probedEntry(const PluginFile &file, const CatalogOptions &options,
+					ProbeOutcome &&outcome)
 {
-	ProbedPlugin probed;
-	try {
-		probed = options.probe_native(file.path);
-	} catch (const std::exception &e) {
-		return rejected(file, CheckState::Error, e.what());
-	}
+	if (!outcome.probed)
+		return rejected(file, CheckState::Error, std::move(outcome.error));
+	ProbedPlugin &probed = *outcome.probed;
 	// Its configuration is found under the name it reports: conf.d/STEM.yaml
 	// only guessed.
 	if (probed.name != file.stem && !options.runs_isolated(probed.name))
 		return std::nullopt;
 	CatalogEntry entry;
 	entry.name = std::move(probed.name);
-	entry.kind = PluginKind::Native;
+	entry.kind = file.kind;
 	entry.path = file.path;
 	entry.version = std::move(probed.version);
 	entry.description = std::move(probed.description);
@@ -54,10 +115,12 @@ std::optional<CatalogEntry> probeNative(const PluginFile &file, const CatalogOpt
 	return entry;
 }
 
-CatalogEntry loadNative(const PluginFile &file, const CatalogOptions &options)
+CatalogEntry loadNative(const PluginFile &file, const CatalogOptions &options,
+			std::optional<ProbeOutcome> &&probe)
 {
-	if (options.runs_isolated && options.probe_native && options.runs_isolated(file.stem))
-		if (std::optional<CatalogEntry> probed = probeNative(file, options))
+	if (probe)
+		if (std::optional<CatalogEntry> probed =
+			    probedEntry(file, options, std::move(*probe)))
 			return std::move(*probed);
 	try {
 		NativePlugin plugin = loadNativePlugin(file.path);
@@ -80,10 +143,14 @@ CatalogEntry loadNative(const PluginFile &file, const CatalogOptions &options)
 }
 
 CatalogEntry loadPython(const PluginFile &file, const CatalogOptions &options,
-			PythonProviderState &python)
+			std::optional<ProbeOutcome> &&probe, PythonProviderState &python)
 {
 	if (!options.python_unavailable_reason.empty())
 		return rejected(file, CheckState::Skipped, options.python_unavailable_reason);
+	if (probe)
+		if (std::optional<CatalogEntry> probed =
+			    probedEntry(file, options, std::move(*probe)))
+			return std::move(*probed);
 	if (!python.tried) {
 		python.tried = true;
 		try {
@@ -144,10 +211,13 @@ CheckCatalog CheckCatalog::load(const std::vector<std::filesystem::path> &dirs,
 	// name (a rejected file's stem is just a label).
 	std::unordered_map<std::string, std::filesystem::path> providers;
 	PythonProviderState python;
-	for (const PluginFile &file : found.files) {
-		CatalogEntry entry = file.kind == PluginKind::Native
-					     ? loadNative(file, options)
-					     : loadPython(file, options, python);
+	std::vector<std::optional<ProbeOutcome>> probes = runProbes(found.files, options);
+	for (size_t i = 0; i < found.files.size(); ++i) {
+		const PluginFile &file = found.files[i];
+		CatalogEntry entry =
+			file.kind == PluginKind::Native
+				? loadNative(file, options, std::move(probes[i]))
+				: loadPython(file, options, std::move(probes[i]), python);
 		if (entry.state == CheckState::Ok) {
 			auto [it, inserted] = providers.emplace(entry.name, entry.path);
 			if (!inserted) {

@@ -30,9 +30,9 @@ struct CatalogEntry {
 	// How in-process instances run; set for every Ok entry loaded here,
 	// native or provided.
 	std::shared_ptr<const CheckBinding> binding;
-	// An Ok native check that was only loaded in a worker process (every
-	// instance runs isolated, see CatalogOptions::probe_native): no native
-	// or binding here, its instances load it in their workers.
+	// An Ok check that was only loaded in a worker process (every instance
+	// runs isolated, see CatalogOptions::probe_native and probe_provided): no
+	// native or binding here, its instances load it in their workers.
 	bool workers_only = false;
 };
 
@@ -60,8 +60,18 @@ struct CatalogOptions {
 	// cannot be loaded.  Either unset: every native file is loaded here.
 	std::function<bool(const std::string &check)> runs_isolated;
 	std::function<ProbedPlugin(const std::filesystem::path &)> probe_native;
+	// The same for a .py file: importing it runs module code, and opening the
+	// provider starts an interpreter this process would never use.  When
+	// every instance is isolated, probe_provided opens the provider and the
+	// file in a worker; python_provider is then never called for it.
+	std::function<ProbedPlugin(const std::filesystem::path &)> probe_provided;
+	// How many probes run at once (each waits on its own worker), so N
+	// isolated files cost about N / probe_parallelism worker starts.
+	unsigned probe_parallelism = 1;
 };
 
+// Threads: load() runs on the caller's thread; with probe_parallelism > 1 it
+// starts that many threads for the probes and joins them before it returns.
 class CheckCatalog {
 public:
 	// Discovers and loads every plugin.  Each rejected file is logged once

@@ -218,14 +218,59 @@ class PythonContainmentTest(PythonIsolationWorkspace):
         self.assertGreaterEqual(len(pids), 2, err)
         self.assertEqual(len(set(pids)), 1, f"SystemExit ended its worker: {pids}")
 
-    # Known gap: the catalog opens python_host in the agent to read every .py
-    # check's name, so the agent starts an interpreter even when all Python
-    # checks are isolated (docs/isolation.md, "Not yet done").  Remove the
-    # decorator when it no longer does.
-    @unittest.expectedFailure
     def test_agent_starts_no_interpreter_for_isolated_checks(self):
+        # Every .py file is probed in a worker: python_host is never opened
+        # in the agent.
         _, _, agent_python = self.run_beside_healthy("py_os_exit")
         self.assertFalse(agent_python, "the agent itself loaded libpython")
+
+
+class PythonLoadTimeTest(PythonIsolationWorkspace):
+    """An isolated .py file is imported in a probe worker, not the agent:
+    module code that crashes rejects the file, the agent runs on."""
+
+    def list_rows(self):
+        proc = vigil(*self.args(), "list", "--json")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        return {r["name"]: r for r in json.loads(proc.stdout)}
+
+    def test_crash_at_import_rejects_the_file(self):
+        self.add_check("py_import_crash")
+        self.add_check("py_healthy")
+        rows = self.list_rows()
+        row = rows["py_import_crash"]
+        self.assertEqual(row["state"], "error", row)
+        self.assertIn("crashed while loading: worker", row["error"])
+        self.assertIn("killed by signal 11 (SIGSEGV", row["error"])
+        self.assertIn("about to read address 0 at import", row["error"])
+        self.assertEqual(rows["py_healthy"]["state"], "ok", rows["py_healthy"])
+        self.assertEqual(rows["py_healthy"]["version"], "1.0", rows["py_healthy"])
+
+    def test_agent_runs_on_beside_a_crash_at_import(self):
+        self.add_check("py_import_crash")
+        self.add_check("py_healthy")
+        window = 5
+        proc, lines, err, workers, agent_python = self.run_agent(window)
+        self.assertEqual(proc.returncode, 0, err)
+        self.assertIn("py_import_crash.py", err)
+        self.assertIn("crashed while loading", err)
+        runs = sum(l["value"] for l in lines if l.get("name") == "isolation.py.runs")
+        # Start-up (two probe workers, each starting an interpreter) may eat
+        # into the first seconds.
+        self.assertGreaterEqual(runs, window - 2, err)
+        self.assertFalse(agent_python, "the agent itself loaded libpython")
+        self.assert_no_worker_left(workers)
+
+    def test_syntax_error_names_the_file_and_line(self):
+        self.add_check("py_syntax_error")
+        rows = self.list_rows()
+        row = rows["py_syntax_error"]
+        self.assertEqual(row["state"], "error", row)
+        self.assertIn("line 7", row["error"])
+        self.assertIn("SyntaxError", row["error"])
+        self.assertNotIn("crashed", row["error"])
+        text = vigil(*self.args(), "list")
+        self.assertIn(os.path.join(self.plugins, "py_syntax_error.py"), text.stdout)
 
 
 class PythonRecycleTest(PythonIsolationWorkspace):

@@ -8,12 +8,15 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace vigil {
 namespace {
@@ -117,6 +120,119 @@ TEST(CatalogProbe, CheckNamedOtherThanItsFileIsLoadedHereWhenThatNameRunsInProce
 	EXPECT_EQ(entry->state, CheckState::Ok);
 	EXPECT_FALSE(entry->workers_only);
 	EXPECT_TRUE(entry->native);
+}
+
+// A .py file whose every instance is isolated is probed in a worker too:
+// the Python provider (an interpreter, the file's module code) is never
+// opened here.
+fs::path writePyCheck(const fs::path &dir, const std::string &stem)
+{
+	fs::path path = dir / (stem + ".py");
+	std::FILE *f = std::fopen(path.c_str(), "w");
+	if (!f)
+		throw std::runtime_error("cannot write " + path.string());
+	std::fputs("import ctypes\nctypes.string_at(0)\n", f);
+	std::fclose(f);
+	return path;
+}
+
+TEST(CatalogProbe, IsolatedPythonCheckIsProbedWithoutOpeningTheProvider)
+{
+	PluginDir dir;
+	writePyCheck(dir.path(), "py_isolated");
+	int provider_opened = 0;
+	std::set<std::string> probed;
+	CatalogOptions options;
+	options.python_provider = [&]() -> std::shared_ptr<CheckProvider> {
+		++provider_opened;
+		throw PluginError("not in this test");
+	};
+	options.runs_isolated = [](const std::string &check) { return check == "py_isolated"; };
+	options.probe_provided = [&](const fs::path &path) {
+		probed.insert(path.stem().string());
+		return ProbedPlugin{"py_isolated", "2.0", "probed"};
+	};
+	CheckCatalog catalog = CheckCatalog::load({dir.path()}, options);
+	EXPECT_EQ(probed, std::set<std::string>{"py_isolated"});
+	EXPECT_EQ(provider_opened, 0);
+	const CatalogEntry *entry = catalog.find("py_isolated");
+	ASSERT_NE(entry, nullptr);
+	EXPECT_EQ(entry->state, CheckState::Ok);
+	EXPECT_EQ(entry->kind, PluginKind::Python);
+	EXPECT_TRUE(entry->workers_only);
+	EXPECT_FALSE(entry->binding);
+	EXPECT_EQ(entry->version, "2.0");
+}
+
+TEST(CatalogProbe, PythonProbeFailureRejectsTheFileWithItsReason)
+{
+	PluginDir dir;
+	fs::path path = writePyCheck(dir.path(), "py_crash");
+	CatalogOptions options;
+	options.python_provider = []() -> std::shared_ptr<CheckProvider> {
+		throw PluginError("must not be opened");
+	};
+	options.runs_isolated = [](const std::string &) { return true; };
+	options.probe_provided = [](const fs::path &) -> ProbedPlugin {
+		throw PluginError("crashed while loading: worker 1 killed by signal 11");
+	};
+	CheckCatalog catalog = CheckCatalog::load({dir.path()}, options);
+	ASSERT_EQ(catalog.entries().size(), 1u);
+	const CatalogEntry &entry = catalog.entries()[0];
+	EXPECT_EQ(entry.path, path);
+	EXPECT_EQ(entry.kind, PluginKind::Python);
+	EXPECT_EQ(entry.state, CheckState::Error);
+	EXPECT_EQ(entry.error, "crashed while loading: worker 1 killed by signal 11");
+}
+
+TEST(CatalogProbe, PythonCheckWithAnInProcessInstanceUsesTheProvider)
+{
+	PluginDir dir;
+	writePyCheck(dir.path(), "py_in_agent");
+	int probes = 0;
+	CatalogOptions options;
+	options.python_provider = []() -> std::shared_ptr<CheckProvider> {
+		throw PluginError("opened");
+	};
+	options.runs_isolated = [](const std::string &) { return false; };
+	options.probe_provided = [&](const fs::path &) {
+		++probes;
+		return ProbedPlugin{"py_in_agent", "", ""};
+	};
+	CheckCatalog catalog = CheckCatalog::load({dir.path()}, options);
+	EXPECT_EQ(probes, 0);
+	ASSERT_EQ(catalog.entries().size(), 1u);
+	EXPECT_EQ(catalog.entries()[0].error, "python support not installed: opened");
+}
+
+TEST(CatalogProbe, ProbesRunAtOnceAndEntriesKeepFileOrder)
+{
+	// Each probe waits until all three have started: sequential probes
+	// would never get there and each would give up after 10 s.
+	PluginDir dir;
+	for (const char *stem : {"py_a", "py_b", "py_c"})
+		writePyCheck(dir.path(), stem);
+	std::mutex mutex;
+	std::condition_variable started;
+	int running = 0;
+	CatalogOptions options;
+	options.probe_parallelism = 3;
+	options.runs_isolated = [](const std::string &) { return true; };
+	options.probe_provided = [&](const fs::path &path) {
+		std::unique_lock lock(mutex);
+		++running;
+		started.notify_all();
+		if (!started.wait_for(lock, std::chrono::seconds(10), [&] { return running == 3; }))
+			throw PluginError("probed alone");
+		return ProbedPlugin{path.stem().string(), "", ""};
+	};
+	CheckCatalog catalog = CheckCatalog::load({dir.path()}, options);
+	std::vector<std::string> names;
+	for (const CatalogEntry &entry : catalog.entries()) {
+		EXPECT_EQ(entry.state, CheckState::Ok) << entry.error;
+		names.push_back(entry.name);
+	}
+	EXPECT_EQ(names, (std::vector<std::string>{"py_a", "py_b", "py_c"}));
 }
 
 #if VIGIL_CAN_SPAWN_WORKERS

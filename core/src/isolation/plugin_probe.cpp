@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "isolation/plugin_probe.hpp"
 
+#include "build_config.hpp"
 #include "check_config.hpp"
 #include "plugin_loader.hpp"
 
@@ -16,10 +17,9 @@ namespace {
 // that answered to exit once its socket is closed.
 constexpr std::chrono::milliseconds kProbeGrace{500};
 
-} // namespace
-
-ProbedPlugin probeNativePlugin(const std::filesystem::path &path, const WorkerLaunch &launch,
-			       std::chrono::milliseconds timeout)
+// One probe request on a fresh worker, then the worker is closed.
+ProbedPlugin probe(const nlohmann::json &request, const WorkerLaunch &launch,
+		   std::chrono::milliseconds timeout)
 {
 	std::unique_ptr<WorkerProcess> worker;
 	try {
@@ -28,8 +28,6 @@ ProbedPlugin probeNativePlugin(const std::filesystem::path &path, const WorkerLa
 		throw PluginError(std::string("cannot start a worker process to load it: ") +
 				  e.what());
 	}
-	const nlohmann::json request = {{"op", "probe"},
-					{"path", std::filesystem::absolute(path).string()}};
 	ExchangeResult result =
 		worker->exchange(encodeFrame(request), std::chrono::steady_clock::now() + timeout,
 				 [](const nlohmann::json &) {});
@@ -60,6 +58,32 @@ ProbedPlugin probeNativePlugin(const std::filesystem::path &path, const WorkerLa
 	return probed;
 }
 
+} // namespace
+
+ProbedPlugin probeNativePlugin(const std::filesystem::path &path, const WorkerLaunch &launch,
+			       std::chrono::milliseconds timeout)
+{
+	return probe({{"op", "probe"}, {"path", std::filesystem::absolute(path).string()}}, launch,
+		     timeout);
+}
+
+ProbedPlugin probeProvidedCheck(const std::filesystem::path &path, const ProviderLaunch &provider,
+				const WorkerLaunch &launch, std::chrono::milliseconds timeout)
+{
+	// As the in-agent provider reports it (catalogOptions()), without a
+	// worker start for each .py file.
+	std::error_code ec;
+	if (!std::filesystem::exists(provider.path, ec))
+		throw PluginError("python support not installed: '" + provider.path.string() +
+				  "' not found");
+	return probe(
+		{{"op", "probe"},
+		 {"kind", "provided"},
+		 {"path", std::filesystem::absolute(path).string()},
+		 {"provider", {{"path", provider.path.string()}, {"options", provider.options}}}},
+		launch, timeout);
+}
+
 void probeIsolatedPlugins(CatalogOptions &options, const AgentSettings &settings)
 {
 	options.runs_isolated = [conf_dir = settings.config.conf_dir,
@@ -75,11 +99,18 @@ void probeIsolatedPlugins(CatalogOptions &options, const AgentSettings &settings
 						  Isolation::Process;
 				   });
 	};
+	options.probe_parallelism = settings.config.check_runners;
 	WorkerLaunch launch;
 	launch.max_vm_mb = settings.config.worker_max_vm_mb;
 	options.probe_native = [launch](const std::filesystem::path &path) {
 		return probeNativePlugin(path, launch);
 	};
+#if VIGIL_PYTHON_ENABLED
+	ProviderLaunch provider{settings.python_host, pythonProviderOptions(settings)};
+	options.probe_provided = [launch, provider](const std::filesystem::path &path) {
+		return probeProvidedCheck(path, provider, launch);
+	};
+#endif
 }
 
 } // namespace vigil::isolation

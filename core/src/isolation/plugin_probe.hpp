@@ -7,7 +7,7 @@
 // descriptor validation, as loadNativePlugin does) and answers with what the
 // catalog lists; a probe worker that dies or hangs rejects the file.
 //
-// Threads: probeNativePlugin() blocks the calling thread (the catalog's, at
+// Threads: each probe blocks the calling thread (the catalog's, at
 // start-up) until the worker answers, dies or overruns its timeout.
 #pragma once
 
@@ -32,9 +32,25 @@ inline constexpr std::chrono::seconds kProbeTimeout{10};
 ProbedPlugin probeNativePlugin(const std::filesystem::path &path, const WorkerLaunch &launch,
 			       std::chrono::milliseconds timeout = kProbeTimeout);
 
-// Sets `options` so that native files whose every instance runs isolated
-// (their conf.d/NAME.yaml and vigil.yaml's `isolation`) are probed in a
-// worker instead of loaded here.
+// Where a worker finds the provider of .py checks (python_host.so) and the
+// options it is opened with (pythonProviderOptions()).
+struct ProviderLaunch {
+	std::filesystem::path path;
+	std::string options;
+};
+
+// The same for a .py file: the worker opens the provider, which imports the
+// file, so code that crashes or hangs at import time, and the interpreter,
+// stay out of the agent.  The reasons are the in-agent ones (the provider's
+// "SyntaxError ... line N", "python support not installed: ..."), or those
+// of probeNativePlugin() for a worker that died or hung.
+ProbedPlugin probeProvidedCheck(const std::filesystem::path &path, const ProviderLaunch &provider,
+				const WorkerLaunch &launch,
+				std::chrono::milliseconds timeout = kProbeTimeout);
+
+// Sets `options` so that native (and, with Python support, .py) files whose
+// every instance runs isolated (their conf.d/NAME.yaml and vigil.yaml's
+// `isolation`) are probed in a worker instead of loaded here.
 void probeIsolatedPlugins(CatalogOptions &options, const AgentSettings &settings);
 
 } // namespace vigil::isolation

@@ -91,21 +91,52 @@ private:
 		return checks_.emplace(path, std::move(loaded)).first->second;
 	}
 
-	// The catalog's probe (plugin_probe.hpp): load a native .so, say what it
-	// is.  A constructor that crashes kills this process, which is the answer.
-	static nlohmann::json probe(const nlohmann::json &request)
+	// The catalog's probe (plugin_probe.hpp): load a native .so or a .py
+	// file, say what it is.  A constructor or module code that crashes kills
+	// this process, which is the answer.
+	nlohmann::json probe(const nlohmann::json &request)
 	{
-		try {
-			NativePlugin plugin =
-				loadNativePlugin(request.at("path").get<std::string>());
-			return {{"op", "done"},
-				{"result", int(VIGIL_OK)},
-				{"name", plugin.name},
-				{"version", plugin.version},
-				{"description", plugin.description}};
-		} catch (const std::exception &e) {
-			return {{"op", "done"}, {"result", int(VIGIL_ERROR)}, {"error", e.what()}};
+		const std::string path = request.at("path").get<std::string>();
+		if (request.value("kind", "native") == "native") {
+			try {
+				NativePlugin plugin = loadNativePlugin(path);
+				return probed(plugin.name, plugin.version, plugin.description);
+			} catch (const std::exception &e) {
+				return probeError(e.what());
+			}
 		}
+		const nlohmann::json &p = request.at("provider");
+		const std::string provider_path = p.at("path").get<std::string>();
+		try {
+			if (!provider_)
+				provider_ = CheckProvider::open(provider_path,
+								p.at("options").get<std::string>());
+		} catch (const std::exception &e) {
+			// The words the agent uses when it opens the provider itself.
+			return probeError("python support not installed: '" + provider_path +
+					  "': " + e.what());
+		}
+		try {
+			ProvidedCheck check = provider_->load(path);
+			return probed(check.name, check.version, check.description);
+		} catch (const std::exception &e) {
+			return probeError(e.what());
+		}
+	}
+
+	static nlohmann::json probed(const std::string &name, const std::string &version,
+				     const std::string &description)
+	{
+		return {{"op", "done"},
+			{"result", int(VIGIL_OK)},
+			{"name", name},
+			{"version", version},
+			{"description", description}};
+	}
+
+	static nlohmann::json probeError(const std::string &reason)
+	{
+		return {{"op", "done"}, {"result", int(VIGIL_ERROR)}, {"error", reason}};
 	}
 
 	nlohmann::json run(const nlohmann::json &request)
