@@ -192,7 +192,11 @@ vigil_result run(void *provider, void *instance_ptr, const vigil_host *host, vig
 	{
 		ActiveCall call(host, ctx, instance->check_id);
 		GilLock gil;
-		PyObject *result = PyObject_CallMethod(instance->check, "run", nullptr);
+		// The name interned once (under the GIL, on the first run): a
+		// lookup by C string made a new str every run (docs/performance.md).
+		static PyObject *const run_name = PyUnicode_InternFromString("run");
+		PyObject *result =
+			run_name ? PyObject_CallMethodNoArgs(instance->check, run_name) : nullptr;
 		// Before any other Python code runs on this thread: a late
 		// interrupt must not land in our own bookkeeping or the next run.
 		timed_out = p->watchdog.end(run_id);
