@@ -167,7 +167,10 @@ void BM_RenderExposition(benchmark::State &state)
 	state.counters["extra_bytes"] = static_cast<double>(extra);
 	state.counters["extra_per_text"] = static_cast<double>(extra) / text_bytes;
 }
-BENCHMARK(BM_RenderExposition)->Arg(100000)->ComputeStatistics("min", minimum)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RenderExposition)
+	->Arg(100000)
+	->ComputeStatistics("min", minimum)
+	->Unit(benchmark::kMillisecond);
 
 // PrometheusOutput::write: what the flush thread does per flush for
 // /metrics with 100,000 series flushed each time (convert, keep the
@@ -206,7 +209,10 @@ void BM_PrometheusOutputWrite(benchmark::State &state)
 	state.counters["extra_bytes"] = static_cast<double>(extra);
 	state.counters["extra_per_text"] = static_cast<double>(extra) / text_bytes;
 }
-BENCHMARK(BM_PrometheusOutputWrite)->Arg(100000)->ComputeStatistics("min", minimum)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_PrometheusOutputWrite)
+	->Arg(100000)
+	->ComputeStatistics("min", minimum)
+	->Unit(benchmark::kMillisecond);
 
 // Remote write on one core: one POST body (WriteRequest + snappy) per
 // batch of max_samples_per_send (2,000 by default) samples, 10 labels each.
@@ -237,13 +243,17 @@ void BM_RemoteWriteQueueBytesPerSample(benchmark::State &state)
 		const size_t before = allocated.load();
 		RemoteWriteQueue queue(count);
 		for (size_t done = 0; done < count; done += 500)
-			queue.push(remoteWriteWorkload(500, 1700000000 + static_cast<double>(done)));
+			queue.push(
+				remoteWriteWorkload(500, 1700000000 + static_cast<double>(done)));
 		per_sample = static_cast<double>(allocated.load() - before) / queue.depth();
 	}
 	state.counters["bytes_per_sample"] = per_sample;
 	state.counters["sizeof_PromSample"] = sizeof(PromSample);
 }
-BENCHMARK(BM_RemoteWriteQueueBytesPerSample)->Arg(50000)->ComputeStatistics("min", minimum)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RemoteWriteQueueBytesPerSample)
+	->Arg(50000)
+	->ComputeStatistics("min", minimum)
+	->Unit(benchmark::kMillisecond);
 
 } // namespace
 

@@ -70,8 +70,8 @@ std::vector<PromSample> healthSamples(const AgentHealth &health, double timestam
 		b.add("vigil_check_timeouts_total", PromType::Counter, "Check runs that timed out",
 		      static_cast<double>(s.timeouts), labels());
 		b.add("vigil_check_crashes_total", PromType::Counter,
-		      "Isolated check runs whose worker process died", static_cast<double>(s.crashes),
-		      labels());
+		      "Isolated check runs whose worker process died",
+		      static_cast<double>(s.crashes), labels());
 		b.add("vigil_check_quarantined", PromType::Gauge,
 		      "1 while the check's runs are skipped after crashes or timeouts in a row",
 		      s.quarantined ? 1.0 : 0.0, labels());

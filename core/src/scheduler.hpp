@@ -77,7 +77,7 @@ struct InstanceStats {
 };
 
 struct SchedulerOptions {
-	unsigned workers = 4; // shared runners; the native runner comes on top
+	unsigned workers = 4;	     // shared runners; the native runner comes on top
 	QuarantinePolicy quarantine; // default: never
 };
 

@@ -88,19 +88,19 @@ struct State {
 	// would buy nothing and cost reasoning.  It guards every field below and
 	// the mutable fields of every Entry.  Never held while a check runs.
 	std::mutex mutex;
-	std::condition_variable timer_cv; // timer thread: earlier due time or stop
-	std::condition_variable work_cv;  // idle shared runners: a run was queued or stop
+	std::condition_variable timer_cv;  // timer thread: earlier due time or stop
+	std::condition_variable work_cv;   // idle shared runners: a run was queued or stop
 	std::condition_variable native_cv; // idle native runner: a native run was queued or stop
-	std::condition_variable done_cv;  // runAllOnce()/stop(): a batch or the last run ended
+	std::condition_variable done_cv;   // runAllOnce()/stop(): a batch or the last run ended
 
-	std::vector<Due> heap;	      // min-heap on `when` (std::push_heap with Later)
+	std::vector<Due> heap;		  // min-heap on `when` (std::push_heap with Later)
 	std::deque<Entry *> native_queue; // due Native runs waiting for a runner
 	std::deque<Entry *> other_queue;  // due Python and Isolated runs, oldest first
-	std::vector<uint8_t> in_run;  // per worker index: inside Schedulable::run()
-	std::size_t running = 0;      // runs in progress
-	std::size_t idle_workers = 0; // shared runners blocked on work_cv
-	bool native_runner_idle = false; // blocked on native_cv
-	bool stopping = false;	      // set once by stop(); no new work after it
+	std::vector<uint8_t> in_run;	  // per worker index: inside Schedulable::run()
+	std::size_t running = 0;	  // runs in progress
+	std::size_t idle_workers = 0;	  // shared runners blocked on work_cv
+	bool native_runner_idle = false;  // blocked on native_cv
+	bool stopping = false;		  // set once by stop(); no new work after it
 };
 
 // Orders the heap so that the earliest due time is at the front.
