@@ -21,37 +21,11 @@ import time
 import unittest
 import urllib.request
 
+from process_tree import children_of, is_vigil_worker
 from test_cli import VIGIL, WRAPPER, Workspace, vigil
 
 FIXTURES = os.environ["VIGIL_ISOLATION_FIXTURES"]
 KILL_GRACE = 0.5  # WorkerPoolOptions::kill_grace
-
-
-def children_of(pid):
-    """Pids whose parent is `pid`, from /proc/*/stat."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        # The command name is in parentheses and may hold spaces.
-        fields = stat[stat.rindex(")") + 2:].split()
-        if int(fields[1]) == pid:
-            found.append(int(entry))
-    return found
-
-
-def is_vigil_worker(pid):
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            argv = f.read().split(b"\0")
-    except OSError:
-        return False
-    return len(argv) > 1 and argv[1] == b"worker"
 
 
 @unittest.skipIf(WRAPPER, "workers cannot be spawned under a user-mode emulator")

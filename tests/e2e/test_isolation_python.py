@@ -21,6 +21,7 @@ import sys
 import time
 import unittest
 
+from process_tree import children_of, is_vigil_worker
 from test_cli import PYTHON_ENABLED, VIGIL, WRAPPER, Workspace, vigil
 
 DATA = os.path.join(os.environ["VIGIL_SOURCE_ROOT"], "tests", "data", "isolation", "python")
@@ -29,33 +30,6 @@ KILL_GRACE = 0.5  # WorkerPoolOptions::kill_grace
 # Detection must take at most timeout + grace + 1 s; the extra margin is for a
 # loaded 2-core CI machine, and still far below "never detected".
 DETECT_LIMIT = TIMEOUT + KILL_GRACE + 1 + 2
-
-
-def children_of(pid):
-    """Pids whose parent is `pid`, from /proc/*/stat."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        # The command name is in parentheses and may hold spaces.
-        fields = stat[stat.rindex(")") + 2:].split()
-        if int(fields[1]) == pid:
-            found.append(int(entry))
-    return found
-
-
-def is_vigil_worker(pid):
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            argv = f.read().split(b"\0")
-    except OSError:
-        return False
-    return len(argv) > 1 and argv[1] == b"worker"
 
 
 def maps_libpython(pid):
