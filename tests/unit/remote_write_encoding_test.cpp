@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "prom_sample_builder.hpp"
 #include "remote_write_encoding.hpp"
 
 #include <gtest/gtest.h>
@@ -13,12 +14,7 @@ namespace {
 
 PromSample sample(std::string name, std::vector<PromLabel> labels, double value, double ts)
 {
-	PromSample s;
-	s.name = std::move(name);
-	s.labels = std::move(labels);
-	s.value = value;
-	s.timestamp = ts;
-	return s;
+	return test::promSample(std::move(name), std::move(labels), value, ts);
 }
 
 std::vector<DecodedSeries> roundTrip(const std::vector<PromSample> &samples)

@@ -3,6 +3,7 @@
 // generated decoder (from core/proto/remote_write.proto): what it decodes
 // must be what went in, and protobuf-c packing the decoded message again
 // must give the very same bytes.
+#include "prom_sample_builder.hpp"
 #include "remote_write.pb-c.h"
 #include "remote_write_encoding.hpp"
 #include "remote_write_protobuf.hpp"
@@ -23,12 +24,7 @@ namespace {
 
 PromSample sample(std::string name, std::vector<PromLabel> labels, double value, double ts)
 {
-	PromSample s;
-	s.name = std::move(name);
-	s.labels = std::move(labels);
-	s.value = value;
-	s.timestamp = ts;
-	return s;
+	return test::promSample(std::move(name), std::move(labels), value, ts);
 }
 
 struct FreeRequest {
