@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The agent's child processes as /proc shows them, for the isolation tests
-(no worker may outlive the agent: docs/isolation.md)."""
+"""Processes the end-to-end tests start: stopping them (also when a test
+fails), and the agent's children as /proc shows them (no worker may outlive
+the agent: docs/isolation.md)."""
 import os
+import signal
+import subprocess
 
 
 def children_of(pid):
@@ -29,3 +32,14 @@ def is_vigil_worker(pid):
     except OSError:
         return False
     return len(argv) > 1 and argv[1] == b"worker"
+
+
+def stop(proc, sig=signal.SIGTERM, timeout=30):
+    """Stops a process we started; returns its (stdout, stderr)."""
+    if proc.poll() is None:
+        proc.send_signal(sig)
+    try:
+        return proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.communicate()

@@ -10,11 +10,12 @@ import json
 import os
 import shlex
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
 import unittest
+
+from process_tree import stop
 
 VIGIL = os.environ["VIGIL"]
 WRAPPER = shlex.split(os.environ.get("VIGIL_EXE_WRAPPER", ""))
@@ -193,12 +194,8 @@ class RunAgentTest(Workspace):
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             time.sleep(3.5)
-            proc.send_signal(signal.SIGTERM)
-            out, err = proc.communicate(timeout=30)
         finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.communicate()
+            out, err = stop(proc)
         self.assertEqual(proc.returncode, 0, err)
         lines = [json.loads(line) for line in out.splitlines()]
         values = [l for l in lines if l.get("name") == "example.value"]

@@ -21,7 +21,7 @@ import time
 import unittest
 import urllib.request
 
-from process_tree import children_of, is_vigil_worker
+from process_tree import children_of, is_vigil_worker, stop
 from test_cli import VIGIL, WRAPPER, Workspace, vigil
 
 FIXTURES = os.environ["VIGIL_ISOLATION_FIXTURES"]
@@ -59,12 +59,8 @@ class IsolationWorkspace(Workspace):
             while time.monotonic() < deadline:
                 workers.update(p for p in children_of(proc.pid) if is_vigil_worker(p))
                 time.sleep(0.05)
-            proc.send_signal(signal.SIGTERM)
-            out, err = proc.communicate(timeout=30)
         finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.communicate()
+            out, err = stop(proc)
         return proc, out, err, workers
 
     def list_rows(self):

@@ -15,13 +15,12 @@ emulator (cross builds), where a spawned worker cannot run.
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
 import unittest
 
-from process_tree import children_of, is_vigil_worker
+from process_tree import children_of, is_vigil_worker, stop
 from test_cli import PYTHON_ENABLED, VIGIL, WRAPPER, Workspace, vigil
 
 DATA = os.path.join(os.environ["VIGIL_SOURCE_ROOT"], "tests", "data", "isolation", "python")
@@ -79,12 +78,8 @@ class PythonIsolationWorkspace(Workspace):
                 agent_python = agent_python or maps_libpython(proc.pid)
                 time.sleep(0.05)
             self.assertIsNone(proc.poll(), "the agent died")
-            proc.send_signal(signal.SIGTERM)
-            out, err = proc.communicate(timeout=30)
         finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.communicate()
+            out, err = stop(proc)
         return proc, [json.loads(l) for l in out.splitlines()], err, workers, agent_python
 
     def assert_no_worker_left(self, workers):

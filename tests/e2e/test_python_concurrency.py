@@ -10,11 +10,11 @@ margin.
 """
 import json
 import os
-import signal
 import subprocess
 import time
 import unittest
 
+from process_tree import stop
 from test_cli import PYTHON_ENABLED, VIGIL, WRAPPER, Workspace, vigil
 
 SLEEPER = ("import time\n"
@@ -87,13 +87,7 @@ class PythonConcurrencyTest(Workspace):
     def stop_agent(self, proc, timeout):
         """SIGTERM; (seconds until exit, stdout lines as JSON, stderr)."""
         sent = time.monotonic()
-        proc.send_signal(signal.SIGTERM)
-        try:
-            out, err = proc.communicate(timeout=timeout)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.communicate()
+        out, err = stop(proc, timeout=timeout)
         took = time.monotonic() - sent
         return took, [json.loads(line) for line in out.splitlines()], err
 

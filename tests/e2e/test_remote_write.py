@@ -23,6 +23,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+from process_tree import stop
+
 PROMETHEUS = shutil.which("prometheus")
 if PROMETHEUS is None:
     print("prometheus not installed (Debian package prometheus), skipping")
@@ -49,17 +51,6 @@ def wait_for(what, predicate, timeout):
             return result
         time.sleep(0.25)
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-
-
-def stop(proc, sig=signal.SIGTERM, timeout=30):
-    """Stops a process we started; returns its (stdout, stderr)."""
-    if proc.poll() is None:
-        proc.send_signal(sig)
-    try:
-        return proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        return proc.communicate()
 
 
 class Prometheus:
