@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "agent_config.hpp"
+#include "build_config.hpp"
 
 #include "config_file.hpp"
 #include "http_listen_address.hpp"
@@ -337,6 +338,10 @@ private:
 						fail(sub,
 						     "must start with http:// or https://, got " +
 							     describeYaml(sub.value));
+					if (!VIGIL_TLS_ENABLED && rw.url.rfind("https://", 0) == 0)
+						fail(sub, "https:// needs TLS, which this vigil "
+							  "was built without (-Dtls=disabled); "
+							  "use http:// or a build with TLS");
 				} else if (name == "queue_size") {
 					rw.queue_size = count(sub, 100000000);
 				} else if (name == "max_samples_per_send") {

@@ -77,6 +77,7 @@ nlohmann::json statusReport(const StatusSources &src, double now)
 	nlohmann::json report;
 	report["version"] = VIGIL_VERSION;
 	report["features"] = {{"python", VIGIL_PYTHON_ENABLED != 0},
+			      {"tls", VIGIL_TLS_ENABLED != 0},
 			      {"arch", VIGIL_TARGET_ARCH},
 			      {"compiler", VIGIL_COMPILER}};
 	report["hostname"] = src.hostname;

@@ -22,6 +22,7 @@ WRAPPER = shlex.split(os.environ.get("VIGIL_EXE_WRAPPER", ""))
 BUILD = os.environ["VIGIL_BUILD_ROOT"]
 FIXTURES = os.environ["VIGIL_FIXTURES"]
 PYTHON_ENABLED = os.environ.get("VIGIL_PYTHON_ENABLED") == "1"
+TLS_ENABLED = os.environ.get("VIGIL_TLS_ENABLED") == "1"
 EXAMPLE_SO = os.path.join(BUILD, "native_checks", "example.so")
 
 
@@ -65,11 +66,13 @@ class Workspace(unittest.TestCase):
 
 
 class VersionTest(unittest.TestCase):
-    def test_version_reports_python_feature(self):
+    def test_version_reports_build_features(self):
         proc = vigil("version", "--json", check=True)
         info = json.loads(proc.stdout)
         self.assertEqual(info["features"]["python"],
                          "enabled" if PYTHON_ENABLED else "disabled")
+        self.assertEqual(info["features"]["tls"],
+                         "enabled" if TLS_ENABLED else "disabled")
         self.assertEqual(info["abi"], [1, 0])
         self.assertTrue(info["version"])
 

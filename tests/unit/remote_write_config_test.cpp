@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `remote_write:` in vigil.yaml.
 #include "agent_config.hpp"
+#include "build_config.hpp"
 
 #include <gtest/gtest.h>
 
@@ -77,4 +78,19 @@ TEST(RemoteWriteConfig, BadValuesNameTheKey)
 			  .find("use one"),
 		  std::string::npos);
 	EXPECT_NE(errorOf("remote_write: http://p/w\n").find("must be a map"), std::string::npos);
+}
+
+// https:// is accepted exactly when the build has TLS; a build without it
+// says so when the config is read instead of failing on the first send.
+TEST(RemoteWriteConfig, HttpsNeedsTls)
+{
+	const std::string yaml = "remote_write:\n  url: https://prom:9090/api/v1/write\n";
+	const std::string error = errorOf(yaml);
+	if (VIGIL_TLS_ENABLED) {
+		EXPECT_EQ(error, "");
+	} else {
+		EXPECT_NE(error.find("vigil.yaml:2"), std::string::npos) << error;
+		EXPECT_NE(error.find("https:// needs TLS"), std::string::npos) << error;
+	}
+	EXPECT_EQ(errorOf("remote_write:\n  url: http://prom:9090/api/v1/write\n"), "");
 }
