@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "agent_config.hpp"
-#include "build_config.hpp"
 
 #include "config_file.hpp"
+#include "config_setting_reader.hpp"
 #include "http_listen_address.hpp"
+#include "remote_write_config_parser.hpp"
 #include "yaml_to_json.hpp"
 
 #include <algorithm>
@@ -40,27 +41,14 @@ std::string listOf(const std::array<std::string_view, N> &allowed)
 	return out;
 }
 
-// One `key: value` of a map, with the dotted name used in messages.
-struct Setting {
-	const YAML::Node &key;
-	const YAML::Node &value;
-	std::string field;
-
-	int line() const { return yamlValueLine(key, value); }
-};
-
-class AgentConfigParser {
+class AgentConfigParser : private SettingReader {
 public:
-	AgentConfigParser(const std::string &file, fs::path base,
-			  std::vector<std::string> *warnings)
-	    : file_(file), base_(std::move(base)), warnings_(warnings)
-	{
-	}
+	using SettingReader::SettingReader;
 
 	AgentConfig parse(const YAML::Node &root)
 	{
 		AgentConfig config;
-		config.source = file_;
+		config.source = file();
 		// An empty file, or one with only comments: all defaults.
 		if (root.IsNull())
 			return config;
@@ -133,7 +121,7 @@ private:
 		} else if (k == "output") {
 			config.output = output(s);
 		} else if (k == "remote_write") {
-			config.remote_write = remoteWrite(s);
+			config.remote_write = parseRemoteWriteSetting(*this, s);
 		} else if (k == "histogram_aggregates") {
 			config.histogram_aggregates.clear();
 			forEachItem(s, "must be a list of aggregates", [&](const Setting &item) {
@@ -212,45 +200,8 @@ private:
 						describeYaml(s.value));
 			config.prometheus_prefix = v;
 		} else {
-			warn(yamlLine(s.key), k, "unknown key, ignoring");
+			warnUnknown(s);
 		}
-	}
-
-	template <typename F>
-	void forEachItem(const Setting &s, const std::string &what, F &&f)
-	{
-		if (!s.value.IsSequence())
-			fail(s, what + ", got " + describeYaml(s.value));
-		std::size_t i = 0;
-		for (const YAML::Node &item : s.value) {
-			Setting is{item, item, s.field + "[" + std::to_string(i++) + "]"};
-			f(is);
-		}
-	}
-
-	std::string string(const Setting &s)
-	{
-		auto v = yamlString(s.value);
-		if (!v)
-			fail(s, "must be a string, got " + describeYaml(s.value));
-		return *v;
-	}
-
-	fs::path path(const Setting &s)
-	{
-		auto v = yamlString(s.value);
-		if (!v || v->empty())
-			fail(s, "must be a path, got " + describeYaml(s.value));
-		fs::path p(*v);
-		return p.is_absolute() ? p.lexically_normal() : (base_ / p).lexically_normal();
-	}
-
-	double positive(const Setting &s)
-	{
-		auto v = yamlNumber(s.value);
-		if (!v || !std::isfinite(*v) || *v <= 0)
-			fail(s, "must be a number > 0, got " + describeYaml(s.value));
-		return *v;
 	}
 
 	std::string logLevel(const Setting &s)
@@ -290,126 +241,11 @@ private:
 					   auto v = yamlString(sub.value);
 					   out.path = v && *v == "-" ? "-" : path(sub).string();
 				   } else {
-					   warn(yamlLine(sub.key), sub.field,
-						"unknown key, ignoring");
+					   warnUnknown(sub);
 				   }
 			   });
 		return out;
 	}
-
-	// Calls f(sub-setting) for each key of a map setting, after the
-	// duplicate-key check.
-	template <typename F>
-	void forEachKey(const Setting &s, const std::string &what, F &&f)
-	{
-		if (!s.value.IsMap())
-			fail(s, what + ", got " + describeYaml(s.value));
-		std::set<std::string> seen;
-		for (const auto &entry : s.value) {
-			const std::string name = entry.first.IsScalar() ? entry.first.Scalar()
-									: describeYaml(entry.first);
-			Setting sub{entry.first, entry.second, s.field + "." + name};
-			if (!seen.insert(name).second)
-				fail(yamlLine(entry.first), sub.field, "duplicate key");
-			f(name, sub);
-		}
-	}
-
-	size_t count(const Setting &s, long long max)
-	{
-		auto v = yamlInteger(s.value);
-		if (!v || *v < 1 || *v > max)
-			fail(s, "must be an integer from 1 to " + std::to_string(max) + ", got " +
-					describeYaml(s.value));
-		return size_t(*v);
-	}
-
-	RemoteWriteConfig remoteWrite(const Setting &s)
-	{
-		RemoteWriteConfig rw;
-		bool bounded_batch = false;
-		forEachKey(
-			s, "must be a map with url and options",
-			[&](const std::string &name, const Setting &sub) {
-				if (name == "url") {
-					rw.url = string(sub);
-					if (rw.url.rfind("http://", 0) != 0 &&
-					    rw.url.rfind("https://", 0) != 0)
-						fail(sub,
-						     "must start with http:// or https://, got " +
-							     describeYaml(sub.value));
-					if (!VIGIL_TLS_ENABLED && rw.url.rfind("https://", 0) == 0)
-						fail(sub, "https:// needs TLS, which this vigil "
-							  "was built without (-Dtls=disabled); "
-							  "use http:// or a build with TLS");
-				} else if (name == "queue_size") {
-					rw.queue_size = count(sub, 100000000);
-				} else if (name == "max_samples_per_send") {
-					rw.max_samples_per_send = count(sub, 1000000);
-					bounded_batch = true;
-				} else if (name == "timeout") {
-					rw.timeout = positive(sub);
-				} else if (name == "min_backoff") {
-					rw.min_backoff = positive(sub);
-				} else if (name == "max_backoff") {
-					rw.max_backoff = positive(sub);
-				} else if (name == "bearer_token_file") {
-					rw.bearer_token_file = path(sub);
-				} else if (name == "basic_auth") {
-					forEachKey(
-						sub,
-						"must be a map with username and password_file",
-						[&](const std::string &key, const Setting &auth) {
-							if (key == "username")
-								rw.basic_auth_username =
-									string(auth);
-							else if (key == "password_file")
-								rw.basic_auth_password_file =
-									path(auth);
-							else
-								warn(yamlLine(auth.key), auth.field,
-								     "unknown key, ignoring");
-						});
-					if (rw.basic_auth_username.empty() ||
-					    rw.basic_auth_password_file.empty())
-						fail(sub, "needs both username and password_file");
-				} else {
-					warn(yamlLine(sub.key), sub.field, "unknown key, ignoring");
-				}
-			});
-		if (rw.url.empty())
-			fail(s, "needs a url (e.g. http://127.0.0.1:9090/api/v1/write)");
-		if (!rw.basic_auth_username.empty() && !rw.bearer_token_file.empty())
-			fail(s, "has both basic_auth and bearer_token_file; use one");
-		if (rw.max_backoff < rw.min_backoff)
-			fail(s, "max_backoff must not be smaller than min_backoff");
-		if (rw.max_samples_per_send > rw.queue_size) {
-			if (bounded_batch)
-				fail(s, "max_samples_per_send must not be larger than queue_size");
-			rw.max_samples_per_send = rw.queue_size;
-		}
-		return rw;
-	}
-
-	[[noreturn]] void fail(int line, const std::string &field, const std::string &what)
-	{
-		throw ConfigError(configMessage(file_, line, field, what));
-	}
-
-	[[noreturn]] void fail(const Setting &s, const std::string &what)
-	{
-		fail(s.line(), s.field, what);
-	}
-
-	void warn(int line, const std::string &field, const std::string &what)
-	{
-		if (warnings_)
-			warnings_->push_back(configMessage(file_, line, field, what));
-	}
-
-	const std::string &file_;
-	fs::path base_;
-	std::vector<std::string> *warnings_;
 };
 
 } // namespace
