@@ -46,7 +46,7 @@ void BM_NativeRunThroughPool(benchmark::State &state)
 {
 	const int count = static_cast<int>(state.range(0));
 	Aggregator aggregator({});
-	Scheduler scheduler({static_cast<unsigned>(state.range(1))},
+	Scheduler scheduler({static_cast<unsigned>(state.range(1)), {}},
 			    std::make_shared<SteadyClock>());
 	for (int i = 0; i < count; ++i)
 		scheduler.add(std::make_shared<CheckInstance>(emptyPlugin(), instanceConfig(i),

@@ -73,7 +73,7 @@ private:
 void RunAllOnce(benchmark::State &state)
 {
 	const auto instances = static_cast<int>(state.range(0));
-	Scheduler scheduler(SchedulerOptions{static_cast<unsigned>(state.range(1))},
+	Scheduler scheduler(SchedulerOptions{static_cast<unsigned>(state.range(1)), {}},
 			    std::make_shared<vigil::SteadyClock>());
 	for (int i = 0; i < instances; ++i)
 		scheduler.add(std::make_shared<EmptyCheck>("empty:" + std::to_string(i), 10000ms));
@@ -99,7 +99,7 @@ void DispatchDue(benchmark::State &state)
 {
 	const auto instances = static_cast<int>(state.range(0));
 	auto clock = std::make_shared<StepClock>();
-	Scheduler scheduler(SchedulerOptions{1}, clock);
+	Scheduler scheduler(SchedulerOptions{1, {}}, clock);
 	for (int i = 0; i < instances; ++i)
 		scheduler.add(std::make_shared<EmptyCheck>("empty:" + std::to_string(i), 10000ms));
 	clock->advance(10000ms); // past every first offset
@@ -170,7 +170,7 @@ int soak(int argc, char **argv)
 		std::chrono::milliseconds(flagValue(argc, argv, "--interval-ms", 10000));
 	const auto workers = static_cast<unsigned>(flagValue(argc, argv, "--workers", 4));
 
-	Scheduler scheduler(SchedulerOptions{workers}, std::make_shared<vigil::SteadyClock>());
+	Scheduler scheduler(SchedulerOptions{workers, {}}, std::make_shared<vigil::SteadyClock>());
 	std::vector<std::shared_ptr<LatenessCheck>> checks;
 	checks.reserve(size_t(instances));
 	for (long i = 0; i < instances; ++i) {

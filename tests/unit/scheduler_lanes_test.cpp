@@ -61,7 +61,7 @@ class SchedulerLanes : public ::testing::TestWithParam<RunLane> {};
 TEST_P(SchedulerLanes, NativeRunsWhileBlockingRunsHoldEverySharedRunner)
 {
 	auto clock = std::make_shared<test::ManualClock>();
-	Scheduler scheduler({4}, clock);
+	Scheduler scheduler({4, {}}, clock);
 	Blocked blocked;
 	// One more than there are shared runners: a queued one too.
 	addBlocked(scheduler, blocked, GetParam(), 5);
@@ -92,7 +92,7 @@ TEST_P(SchedulerLanes, NativeRunsWhileBlockingRunsHoldEverySharedRunner)
 TEST_P(SchedulerLanes, BlockingRunsGetEverySharedRunnerWhenNoNativeWorkIsQueued)
 {
 	auto clock = std::make_shared<test::ManualClock>();
-	Scheduler scheduler({4}, clock);
+	Scheduler scheduler({4, {}}, clock);
 	Blocked blocked;
 	addBlocked(scheduler, blocked, GetParam(), 4);
 	scheduler.startWorkers();
@@ -114,7 +114,7 @@ TEST_P(SchedulerLanes, BlockingRunsGetEverySharedRunnerWhenNoNativeWorkIsQueued)
 TEST_P(SchedulerLanes, TheNativeRunnerNeverTakesABlockingRun)
 {
 	auto clock = std::make_shared<test::ManualClock>();
-	Scheduler scheduler({1}, clock);
+	Scheduler scheduler({1, {}}, clock);
 	Blocked blocked;
 	addBlocked(scheduler, blocked, GetParam(), 2);
 	scheduler.startWorkers();
@@ -138,7 +138,7 @@ INSTANTIATE_TEST_SUITE_P(PythonAndIsolated, SchedulerLanes,
 TEST(SchedulerNativeLane, NativeRunsAlsoUseTheSharedRunners)
 {
 	auto clock = std::make_shared<test::ManualClock>();
-	Scheduler scheduler({2}, clock);
+	Scheduler scheduler({2, {}}, clock);
 	Blocked blocked;
 	// 2 shared runners + the native runner: three native runs at once.
 	addBlocked(scheduler, blocked, RunLane::Native, 3);
@@ -155,7 +155,7 @@ TEST(SchedulerNativeLane, NativeRunsAlsoUseTheSharedRunners)
 TEST(SchedulerNativeLane, RunAllOnceQueuesEachLaneOnItsRunners)
 {
 	auto clock = std::make_shared<test::ManualClock>();
-	Scheduler scheduler({2}, clock);
+	Scheduler scheduler({2, {}}, clock);
 	std::vector<std::shared_ptr<FakeCheck>> checks;
 	for (RunLane lane : {RunLane::Native, RunLane::Python, RunLane::Isolated})
 		for (int i = 0; i < 3; ++i) {

@@ -53,7 +53,7 @@ TEST(SchedulerOffset, IsFnv1aSoOtherProcessesAgree)
 TEST(Scheduler, RunsAnInstanceAtItsDueTime)
 {
 	auto clock = std::make_shared<ManualClock>();
-	Scheduler scheduler({2}, clock);
+	Scheduler scheduler({2, {}}, clock);
 	auto check = std::make_shared<FakeCheck>("cpu:0", 10000ms);
 	const auto added = clock->now();
 	scheduler.add(check);
@@ -77,7 +77,7 @@ TEST(Scheduler, RunsAnInstanceAtItsDueTime)
 TEST(Scheduler, NeverOverlapsAnInstanceAndCountsSkippedTicks)
 {
 	auto clock = std::make_shared<ManualClock>();
-	Scheduler scheduler({4}, clock);
+	Scheduler scheduler({4, {}}, clock);
 	Gate gate;
 	auto check = std::make_shared<FakeCheck>("slow", 1000ms, gate.body());
 	scheduler.add(check);
@@ -110,7 +110,7 @@ TEST(Scheduler, NeverOverlapsAnInstanceAndCountsSkippedTicks)
 TEST(Scheduler, KeepsAFixedGridWhateverTheLateness)
 {
 	auto clock = std::make_shared<ManualClock>();
-	Scheduler scheduler({2}, clock);
+	Scheduler scheduler({2, {}}, clock);
 	auto check = std::make_shared<FakeCheck>("grid", 1000ms);
 	scheduler.add(check);
 	scheduler.startWorkers();
@@ -131,7 +131,7 @@ TEST(Scheduler, KeepsAFixedGridWhateverTheLateness)
 TEST(Scheduler, JumpsToTheNextGridPointInsteadOfBursting)
 {
 	auto clock = std::make_shared<ManualClock>();
-	Scheduler scheduler({2}, clock);
+	Scheduler scheduler({2, {}}, clock);
 	auto check = std::make_shared<FakeCheck>("behind", 1000ms);
 	scheduler.add(check);
 	scheduler.startWorkers();
@@ -150,7 +150,7 @@ TEST(Scheduler, JumpsToTheNextGridPointInsteadOfBursting)
 TEST(Scheduler, RecordsErrorsTimeoutsSamplesAndDurations)
 {
 	auto clock = std::make_shared<ManualClock>();
-	Scheduler scheduler({2}, clock);
+	Scheduler scheduler({2, {}}, clock);
 	int call = 0; // only ever one run at a time for one instance
 	auto check = std::make_shared<FakeCheck>("flaky", 1000ms, [&]() -> RunOutcome {
 		++call;
@@ -186,7 +186,7 @@ TEST(Scheduler, RecordsErrorsTimeoutsSamplesAndDurations)
 TEST(Scheduler, RecordsTheMessageOfAnException)
 {
 	auto clock = std::make_shared<ManualClock>();
-	Scheduler scheduler({1}, clock);
+	Scheduler scheduler({1, {}}, clock);
 	scheduler.add(std::make_shared<FakeCheck>("throws", 1000ms, []() -> RunOutcome {
 		throw std::runtime_error("no such file '/proc/x'");
 	}));
@@ -205,7 +205,7 @@ TEST(Scheduler, RecordsTheMessageOfAnException)
 TEST(Scheduler, RunAllOnceRunsEveryInstanceOnceAndWaits)
 {
 	auto clock = std::make_shared<ManualClock>();
-	Scheduler scheduler({2}, clock);
+	Scheduler scheduler({2, {}}, clock);
 	std::vector<std::shared_ptr<FakeCheck>> checks;
 	for (int i = 0; i < 50; ++i) {
 		checks.push_back(std::make_shared<FakeCheck>("c" + std::to_string(i), 60000ms, [] {
@@ -225,7 +225,7 @@ TEST(Scheduler, RunAllOnceRunsEveryInstanceOnceAndWaits)
 TEST(Scheduler, TimerThreadDispatchesOnTheInjectedClock)
 {
 	auto clock = std::make_shared<ManualClock>();
-	Scheduler scheduler({2}, clock);
+	Scheduler scheduler({2, {}}, clock);
 	scheduler.start();
 	auto check = std::make_shared<FakeCheck>("timed", 1000ms);
 	scheduler.add(check); // after start: the timer must pick it up
@@ -261,7 +261,7 @@ TEST(Scheduler, StopWithAStuckRunReturnsFalseAndTheThreadCleansUpLater)
 	auto queued = std::make_shared<FakeCheck>("queued-behind", 1000ms);
 	queued->run_lane = RunLane::Python;
 	{
-		Scheduler scheduler({1}, clock);
+		Scheduler scheduler({1, {}}, clock);
 		auto stuck = std::make_shared<FakeCheck>("stuck", 1000ms, gate.body());
 		stuck->run_lane = RunLane::Python;
 		stuck->on_destroy = [&destroyed] { destroyed.set_value(); };
@@ -296,7 +296,7 @@ TEST(Scheduler, StopWithAStuckRunReturnsFalseAndTheThreadCleansUpLater)
 TEST(Scheduler, StopWaitsForARunThatEndsWithinTheGrace)
 {
 	auto clock = std::make_shared<ManualClock>();
-	Scheduler scheduler({1}, clock);
+	Scheduler scheduler({1, {}}, clock);
 	Gate gate;
 	auto check = std::make_shared<FakeCheck>("ends", 1000ms, gate.body());
 	scheduler.add(check);
@@ -326,7 +326,7 @@ TEST(Scheduler, DestructorWhileRunningDoesNotWait)
 	Gate gate;
 	std::promise<void> destroyed;
 	auto destroyed_future = destroyed.get_future();
-	auto scheduler = std::make_unique<Scheduler>(SchedulerOptions{2}, clock);
+	auto scheduler = std::make_unique<Scheduler>(SchedulerOptions{2, {}}, clock);
 	{
 		auto check = std::make_shared<FakeCheck>("running", 1000ms, gate.body());
 		check->on_destroy = [&destroyed] { destroyed.set_value(); };
