@@ -28,6 +28,7 @@ VIGIL = os.environ["VIGIL"]
 WRAPPER = shlex.split(os.environ.get("VIGIL_EXE_WRAPPER", ""))
 BUILD = os.environ["VIGIL_BUILD_ROOT"]
 PYTHON_ENABLED = os.environ.get("VIGIL_PYTHON_ENABLED") == "1"
+TLS_ENABLED = os.environ.get("VIGIL_TLS_ENABLED") == "1"
 # Under qemu everything is slower; the bounds only cap a broken run.
 START_TIMEOUT = 90 if WRAPPER else 30
 
@@ -218,6 +219,7 @@ class StatusTest(AgentTest):
         report = json.loads(body)
         self.assertEqual(report["hostname"], "e2e-host")
         self.assertEqual(report["features"]["python"], PYTHON_ENABLED)
+        self.assertEqual(report["features"]["tls"], TLS_ENABLED)
         self.assertGreaterEqual(report["uptime_seconds"], 0)
         example = next(c for c in report["checks"] if c["name"] == "example")
         inst = example["instances"][0]
