@@ -9,6 +9,7 @@
 // archive, to be seen before libstdc++.a.
 #include <cxxabi.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -17,13 +18,13 @@ namespace __gnu_cxx {
 
 void __verbose_terminate_handler()
 {
-	// A throw from inside this handler must not recurse forever.
-	static bool terminating = false;
-	if (terminating) {
-		std::fputs("terminate called recursively\n", stderr);
+	// A throw from inside this handler, or a second thread terminating at
+	// the same time, must not recurse or interleave its message.
+	static std::atomic_flag terminating = ATOMIC_FLAG_INIT;
+	if (terminating.test_and_set()) {
+		std::fputs("terminate called while already terminating\n", stderr);
 		std::abort();
 	}
-	terminating = true;
 	if (std::exception_ptr thrown = std::current_exception()) {
 		try {
 			std::rethrow_exception(thrown);
