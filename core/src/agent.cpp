@@ -8,6 +8,7 @@
 #include "logging.hpp"
 #include "remote_write_output.hpp"
 #include "run_context.hpp"
+#include "startup_page_release.hpp"
 
 #include <fmt/format.h>
 
@@ -51,6 +52,17 @@ int waitForSignal(double seconds)
 			 static_cast<long>((seconds - static_cast<time_t>(seconds)) * 1e9)};
 	int sig = sigtimedwait(&set, nullptr, &timeout);
 	return sig > 0 ? sig : 0;
+}
+
+// Once when start-up is over, and again after the first flush: by then the
+// first runs (spread over each instance's interval) and the first flush have
+// run their one-time code too.  Not at every flush: that would only make the
+// pages the agent keeps running fault back in each time.
+void releaseStartupCode(const char *when)
+{
+	PageReleaseResult released = releaseStartupPages();
+	logger("agent")->debug("{}: released {} kB of start-up code in {} mappings", when,
+			       released.bytes / 1024, released.mappings);
 }
 
 } // namespace
@@ -153,13 +165,19 @@ int Agent::run(const RunOptions &options)
 	}
 
 	scheduler.start();
+	releaseStartupCode("started");
 	double next_flush = wallClockSeconds() + config.flush_interval;
+	bool first_flush = true;
 	int sig = 0;
 	while (!(sig = waitForSignal(next_flush - wallClockSeconds()))) {
 		double now = wallClockSeconds();
 		if (now < next_flush)
 			continue;
 		emit(now);
+		if (first_flush) {
+			releaseStartupCode("first flush");
+			first_flush = false;
+		}
 		// Stay on the flush grid; after a long stall, restart it from now.
 		next_flush += config.flush_interval;
 		if (next_flush < now)
