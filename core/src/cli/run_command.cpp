@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "agent.hpp"
 #include "commands.hpp"
+#include "malloc_arena_limit.hpp"
 
 namespace vigil::cli {
 
@@ -9,6 +10,7 @@ int runCommand(const CliOverrides &overrides, const RunCommandOptions &options)
 	// Before any thread exists, so every thread inherits the mask and the
 	// agent's own thread is the only one that sees the signals.
 	blockTerminationSignals();
+	limitMallocArenas();
 	AgentSettings settings = resolveSettings(overrides);
 	if (!options.output.empty())
 		settings.config.output.type = options.output;
