@@ -51,8 +51,9 @@ protected:
 			bytes[i] = static_cast<char>('a' + i % 26);
 		ASSERT_EQ(write(fd_, bytes.data(), kSize), static_cast<ssize_t>(kSize));
 		if (!kernelReleasesPages())
-			GTEST_SKIP() << "madvise(MADV_DONTNEED) does not unmap file pages here, or "
-					"/proc/self/smaps does not show them (qemu-user does neither)";
+			GTEST_SKIP()
+				<< "madvise(MADV_DONTNEED) does not unmap file pages here, or "
+				   "/proc/self/smaps does not show them (qemu-user does neither)";
 	}
 	void TearDown() override
 	{
