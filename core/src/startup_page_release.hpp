@@ -26,8 +26,8 @@ struct PageReleaseResult {
 	size_t bytes = 0;    // resident bytes they had before
 };
 
-// Reads /proc/self/smaps and releases every eligible mapping.  Never throws;
-// a process without /proc releases nothing.
+// Reads /proc/self/smaps and releases every eligible mapping.  Throws only
+// std::bad_alloc; a process without /proc releases nothing.
 PageReleaseResult releaseStartupPages();
 
 } // namespace vigil
