@@ -16,12 +16,12 @@ usage: bench/agent_footprint.py BUILD_DIR [--seconds N] [--runs N] [--scrape S] 
   first flush (15 s), so measure after 40 s or more for the steady state.
 """
 import argparse
+import http.client
 import os
 import socket
 import statistics
 import subprocess
 import tempfile
-import http.client
 import time
 
 

@@ -10,9 +10,9 @@ Runs `vigil run` from BUILD_DIR on its bundled native checks under
 valgrind's callgrind with instrumentation off, switches it on once start-up
 is over, records for --seconds (several flushes, every check runs) while
 /metrics is scraped every 2 s, and writes the mangled names of the functions
-of `vigil` that ran, sorted.  lld places them together at the start of the text
-(--symbol-ordering-file), so that the few pages the idle agent executes are
-not spread over all of its code; docs/performance.md has the numbers.
+of `vigil` that ran, sorted.  lld places them together at the start of the
+text (--symbol-ordering-file), so that the few pages the idle agent executes
+are not spread over all of its code; docs/performance.md has the numbers.
 
 --check reads the list instead and verifies that BUILD_DIR's vigil (built
 with -Dhot_text=enabled) has the listed functions together: it fails if
@@ -94,6 +94,9 @@ def main():
     plugins = os.path.join(args.build, "native_checks")
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "callgrind.out")
+        # conf.d of its own: vigil.yaml there would be read as a check's.
+        confd = os.path.join(tmp, "conf.d")
+        os.mkdir(confd)
         # A short flush interval fits several flushes in --seconds; a port of
         # its own keeps clear of an agent already running here.
         port = free_port()
@@ -103,7 +106,7 @@ def main():
         agent = subprocess.Popen(
             ["valgrind", "--tool=callgrind", "--instr-atstart=no", "--demangle=no",
              "--compress-strings=no", "--compress-pos=no", f"--callgrind-out-file={out}",
-             vigil, "run", "-c", config, "--plugins", plugins, "--conf-d", tmp,
+             vigil, "run", "-c", config, "--plugins", plugins, "--conf-d", confd,
              "--log-level", "info"],
             stderr=subprocess.PIPE, text=True)
         try:
