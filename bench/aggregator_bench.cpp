@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Aggregator hot path: addSample on existing contexts (the target is 5 M/s on
 // one core with 3 tags), new contexts, and flush cost.
-#include "aggregator.hpp"
+#include "aggregation/aggregator.hpp"
 
 #include <benchmark/benchmark.h>
 

@@ -14,11 +14,11 @@
 // Workers are the real `vigil` binary (VIGIL_EXE, `vigil worker`); this
 // program only plays the agent.  Each benchmark runs on the main thread; the
 // worker pools start and stop their own processes (worker_pool.hpp).
-#include "aggregator.hpp"
-#include "check_instance.hpp"
-#include "check_provider.hpp"
+#include "aggregation/aggregator.hpp"
+#include "instances/in_process.hpp"
 #include "isolation/isolated_instance.hpp"
-#include "plugin_loader.hpp"
+#include "plugins/loader.hpp"
+#include "plugins/provider.hpp"
 
 #include <benchmark/benchmark.h>
 #include <nlohmann/json.hpp>

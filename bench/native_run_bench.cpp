@@ -2,10 +2,10 @@
 // Cost of running a native check: directly through the C ABI, and end to end
 // through the Scheduler's worker pool (queue, wake, run, stats).  The plugin
 // is an empty check, so what is measured is the agent's overhead per run.
-#include "aggregator.hpp"
-#include "check_instance.hpp"
-#include "plugin_loader.hpp"
-#include "scheduler.hpp"
+#include "aggregation/aggregator.hpp"
+#include "instances/in_process.hpp"
+#include "plugins/loader.hpp"
+#include "scheduling/scheduler.hpp"
 
 #include <benchmark/benchmark.h>
 

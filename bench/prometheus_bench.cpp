@@ -7,10 +7,10 @@
 // program: every allocation adds its usable size to a running total, and
 // the peak above the level at the start of the measured call is the extra
 // memory it needed.  Single-threaded measures, so the peak is exact.
-#include "prometheus_exposition.hpp"
-#include "prometheus_output.hpp"
-#include "remote_write_encoding.hpp"
-#include "remote_write_queue.hpp"
+#include "outputs/prometheus/exposition.hpp"
+#include "outputs/prometheus/output.hpp"
+#include "outputs/remote_write/encoding.hpp"
+#include "outputs/remote_write/queue.hpp"
 
 #include <benchmark/benchmark.h>
 

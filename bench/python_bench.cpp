@@ -12,10 +12,10 @@
 // python_host.so is loaded through CheckProvider exactly as the agent does;
 // this program also links libpython, the same shared library python_host
 // uses, so the bare calls run in the interpreter python_host started.
-#include "aggregator.hpp"
-#include "check_instance.hpp"
-#include "check_provider.hpp"
-#include "scheduler.hpp"
+#include "aggregation/aggregator.hpp"
+#include "instances/in_process.hpp"
+#include "plugins/provider.hpp"
+#include "scheduling/scheduler.hpp"
 
 #include <Python.h>
 #include <benchmark/benchmark.h>

@@ -12,8 +12,8 @@
 //
 //   scheduler_bench --soak [--seconds=30] [--instances=10000]
 //                   [--interval-ms=10000] [--workers=4]
-#include "clock.hpp"
-#include "scheduler.hpp"
+#include "scheduling/clock.hpp"
+#include "scheduling/scheduler.hpp"
 
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>

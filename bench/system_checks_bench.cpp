@@ -2,9 +2,9 @@
 // Each system check's run beside the cost of reading its input files, the
 // floor any check reading /proc has to pay (the "plain cat" of the target:
 // each run within 3x of it).  Runs against this machine's real /proc.
-#include "aggregator.hpp"
-#include "check_instance.hpp"
-#include "plugin_loader.hpp"
+#include "aggregation/aggregator.hpp"
+#include "instances/in_process.hpp"
+#include "plugins/loader.hpp"
 
 #include <benchmark/benchmark.h>
 

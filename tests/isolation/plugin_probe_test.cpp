@@ -3,8 +3,8 @@
 // the catalog's process: it is probed in a worker (isolation/plugin_probe.hpp),
 // so a static constructor that crashes rejects the file instead of killing
 // the agent.  The fixtures are tests/data/isolation/misbehaving_check.c.
-#include "check_catalog.hpp"
 #include "isolation/plugin_probe.hpp"
+#include "plugins/catalog.hpp"
 
 #include <gtest/gtest.h>
 

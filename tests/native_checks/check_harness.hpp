@@ -4,9 +4,9 @@
 // computed from two /proc snapshots come out exact.
 #pragma once
 
-#include "aggregator.hpp"
-#include "check_instance.hpp"
-#include "plugin_loader.hpp"
+#include "aggregation/aggregator.hpp"
+#include "instances/in_process.hpp"
+#include "plugins/loader.hpp"
 
 #include <nlohmann/json.hpp>
 

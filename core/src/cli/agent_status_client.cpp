@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "agent_status_client.hpp"
 
-#include "run_dir_file.hpp"
+#include "agent/run_dir_file.hpp"
 
 #include <fmt/format.h>
 #include <httplib.h>

@@ -3,11 +3,11 @@
 // flushing after each round so that each round is one flush interval, and
 // prints the last round's flush.  --times 2 makes rates and monotonic counts
 // visible, as the Datadog agent's `check -t 2` does.
-#include "check_instances.hpp"
 #include "commands.hpp"
+#include "instances/configure.hpp"
 #include "isolation/isolated_instance.hpp"
-#include "json_encoding.hpp"
-#include "run_context.hpp"
+#include "outputs/json_lines/encoding.hpp"
+#include "sender/run_context.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -132,8 +132,9 @@ int checkCommand(const CliOverrides &overrides, const CheckCommandOptions &optio
 	agg_options.histogram_aggregates = settings.config.histogram_aggregates;
 	agg_options.histogram_percentiles = settings.config.histogram_percentiles;
 	Aggregator aggregator(agg_options);
-	ConfiguredCheck check = configureCheck(*entry, settings.config.conf_dir, aggregator,
-					       makeIsolationContext(settings));
+	ConfiguredCheck check = configureCheck(
+		*entry, settings.config.conf_dir, aggregator,
+		makeIsolationContext(settings.config, pythonProviderLaunch(settings)));
 
 	std::vector<InstanceResult> results(check.instances.size());
 	FlushResult flush;

@@ -3,7 +3,7 @@
 // throws ConfigError / std::exception for main() to report.
 #pragma once
 
-#include "agent_settings.hpp"
+#include "agent/settings.hpp"
 
 #include <string>
 

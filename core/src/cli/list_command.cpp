@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "agent_status_client.hpp"
-#include "check_config.hpp"
 #include "commands.hpp"
+#include "config/check_config.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>

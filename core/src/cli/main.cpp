@@ -3,7 +3,7 @@
 // command; every error ends here as one line on stderr and exit status 2.
 #include "build_config.hpp"
 #include "commands.hpp"
-#include "config_error.hpp"
+#include "config/error.hpp"
 
 #include <CLI/CLI.hpp>
 

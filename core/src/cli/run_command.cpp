@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "agent.hpp"
+#include "agent/life_cycle.hpp"
 #include "commands.hpp"
-#include "malloc_arena_limit.hpp"
+#include "process/malloc_arena_limit.hpp"
 
 namespace vigil::cli {
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "isolation/isolated_instance.hpp"
 
-#include "logging.hpp"
+#include "process/logging.hpp"
 
 #include <fmt/format.h>
 
@@ -47,17 +47,17 @@ void IsolationContext::shutdown()
 	python_.shutdown();
 }
 
-std::shared_ptr<IsolationContext> makeIsolationContext(const AgentSettings &settings)
+std::shared_ptr<IsolationContext> makeIsolationContext(const AgentConfig &config,
+						       const isolation::ProviderLaunch &provider)
 {
-	const AgentConfig &config = settings.config;
 	IsolationContext::Options options;
 	options.default_isolation = config.isolation;
 	options.default_timeout = config.default_timeout;
 	options.pool.launch.max_vm_mb = config.worker_max_vm_mb;
 	options.pool.max_runs = config.worker_max_runs;
 	options.pool.max_rss_mb = config.worker_max_rss_mb;
-	options.python_host = settings.python_host;
-	options.python_options = pythonProviderOptions(settings);
+	options.python_host = provider.path;
+	options.python_options = provider.options;
 	return std::make_shared<IsolationContext>(std::move(options));
 }
 

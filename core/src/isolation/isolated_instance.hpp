@@ -12,13 +12,13 @@
 // worker_pool.hpp.
 #pragma once
 
-#include "agent_settings.hpp"
-#include "aggregator.hpp"
-#include "check_catalog.hpp"
-#include "check_config.hpp"
+#include "aggregation/aggregator.hpp"
+#include "config/agent_config.hpp"
+#include "config/check_config.hpp"
 #include "isolation/worker_pool.hpp"
-#include "run_context.hpp"
-#include "scheduler.hpp"
+#include "plugins/catalog.hpp"
+#include "scheduling/scheduler.hpp"
+#include "sender/run_context.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -60,8 +60,10 @@ private:
 	isolation::WorkerPool python_;
 };
 
-// The isolation settings of vigil.yaml (and the Python provider's location).
-std::shared_ptr<IsolationContext> makeIsolationContext(const AgentSettings &settings);
+// The isolation settings of vigil.yaml, and how workers open the Python
+// provider.
+std::shared_ptr<IsolationContext> makeIsolationContext(const AgentConfig &config,
+						       const isolation::ProviderLaunch &provider);
 // vigil.yaml's quarantine settings, for the Scheduler.
 QuarantinePolicy quarantinePolicy(const AgentConfig &config);
 

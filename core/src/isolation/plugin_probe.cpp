@@ -2,8 +2,8 @@
 #include "isolation/plugin_probe.hpp"
 
 #include "build_config.hpp"
-#include "check_config.hpp"
-#include "plugin_loader.hpp"
+#include "config/check_config.hpp"
+#include "plugins/loader.hpp"
 
 #include <fmt/format.h>
 
@@ -84,10 +84,11 @@ ProbedPlugin probeProvidedCheck(const std::filesystem::path &path, const Provide
 		launch, timeout);
 }
 
-void probeIsolatedPlugins(CatalogOptions &options, const AgentSettings &settings)
+void probeIsolatedPlugins(CatalogOptions &options, const AgentConfig &config,
+			  const ProviderLaunch &provider)
 {
-	options.runs_isolated = [conf_dir = settings.config.conf_dir,
-				 agent = settings.config.isolation](const std::string &check) {
+	options.runs_isolated = [conf_dir = config.conf_dir,
+				 agent = config.isolation](const std::string &check) {
 		// The same reading configureCheck() makes later; a file that does
 		// not parse leaves no instance, and the agent's default decides.
 		CheckConfig config = loadCheckConfig(conf_dir, check);
@@ -99,14 +100,13 @@ void probeIsolatedPlugins(CatalogOptions &options, const AgentSettings &settings
 						  Isolation::Process;
 				   });
 	};
-	options.probe_parallelism = settings.config.check_runners;
+	options.probe_parallelism = config.check_runners;
 	WorkerLaunch launch;
-	launch.max_vm_mb = settings.config.worker_max_vm_mb;
+	launch.max_vm_mb = config.worker_max_vm_mb;
 	options.probe_native = [launch](const std::filesystem::path &path) {
 		return probeNativePlugin(path, launch);
 	};
 #if VIGIL_PYTHON_ENABLED
-	ProviderLaunch provider{settings.python_host, pythonProviderOptions(settings)};
 	options.probe_provided = [launch, provider](const std::filesystem::path &path) {
 		return probeProvidedCheck(path, provider, launch);
 	};

@@ -11,9 +11,9 @@
 // start-up) until the worker answers, dies or overruns its timeout.
 #pragma once
 
-#include "agent_settings.hpp"
-#include "check_catalog.hpp"
+#include "config/agent_config.hpp"
 #include "isolation/worker_process.hpp"
+#include "plugins/catalog.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -32,13 +32,6 @@ inline constexpr std::chrono::seconds kProbeTimeout{10};
 ProbedPlugin probeNativePlugin(const std::filesystem::path &path, const WorkerLaunch &launch,
 			       std::chrono::milliseconds timeout = kProbeTimeout);
 
-// Where a worker finds the provider of .py checks (python_host.so) and the
-// options it is opened with (pythonProviderOptions()).
-struct ProviderLaunch {
-	std::filesystem::path path;
-	std::string options;
-};
-
 // The same for a .py file: the worker opens the provider, which imports the
 // file, so code that crashes or hangs at import time, and the interpreter,
 // stay out of the agent.  The reasons are the in-agent ones (the provider's
@@ -51,6 +44,7 @@ ProbedPlugin probeProvidedCheck(const std::filesystem::path &path, const Provide
 // Sets `options` so that native (and, with Python support, .py) files whose
 // every instance runs isolated (their conf.d/NAME.yaml and vigil.yaml's
 // `isolation`) are probed in a worker instead of loaded here.
-void probeIsolatedPlugins(CatalogOptions &options, const AgentSettings &settings);
+void probeIsolatedPlugins(CatalogOptions &options, const AgentConfig &config,
+			  const ProviderLaunch &provider);
 
 } // namespace vigil::isolation

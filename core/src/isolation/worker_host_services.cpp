@@ -2,9 +2,9 @@
 // The vigil_host table of a worker process: the same C entry points as the
 // agent's (host_services.cpp), recording into a WorkerRecorder instead of
 // submitting to an Aggregator.  Nothing may throw across the C boundary.
-#include "host_call_guard.hpp"
-#include "host_config_values.hpp"
 #include "isolation/worker_recorder.hpp"
+#include "sender/call_guard.hpp"
+#include "sender/config_values.hpp"
 
 #include <cstdio>
 #include <utility>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "isolation/worker_main.hpp"
 
-#include "check_binding.hpp"
-#include "check_provider.hpp"
 #include "isolation/worker_protocol.hpp"
 #include "isolation/worker_recorder.hpp"
-#include "plugin_loader.hpp"
+#include "plugins/binding.hpp"
+#include "plugins/loader.hpp"
+#include "plugins/provider.hpp"
 
 #include <csignal>
 #include <cstdio>

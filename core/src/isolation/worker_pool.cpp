@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "isolation/worker_pool.hpp"
 
-#include "logging.hpp"
+#include "process/logging.hpp"
 
 #include <fmt/format.h>
 

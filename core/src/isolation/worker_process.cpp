@@ -2,7 +2,7 @@
 #include "isolation/worker_process.hpp"
 
 #include "isolation/spawn_thread.hpp"
-#include "logging.hpp"
+#include "process/logging.hpp"
 
 #include <fmt/format.h>
 

@@ -25,6 +25,13 @@
 
 namespace vigil::isolation {
 
+// Where a worker finds the provider of .py checks (python_host.so) and the
+// options it is opened with (the agent's pythonProviderOptions()).
+struct ProviderLaunch {
+	std::filesystem::path path;
+	std::string options;
+};
+
 struct WorkerLaunch {
 	std::filesystem::path executable; // empty = /proc/self/exe
 	double max_vm_mb = 0;		  // RLIMIT_AS of the worker; 0 = none
