@@ -31,6 +31,10 @@ import urllib.request
 
 from agent_footprint import free_port, scrape
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                "tests", "e2e"))
+from process_tree import children_of, is_vigil_worker  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROMETHEUS = shutil.which("prometheus") or "/usr/bin/prometheus"
 FLUSH = 1  # seconds; one marker sample per flush
@@ -98,21 +102,18 @@ def proc_status(pid):
             "fds": len(os.listdir(f"/proc/{pid}/fd"))}
 
 
-def children(pid):
-    """(pid, state) of the direct children of `pid`."""
-    out = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2:].split()
-        if int(fields[1]) == pid:
-            out.append((int(entry), fields[0]))
-    return out
+def state_of(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            stat = f.read()
+    except OSError:
+        return None
+    return stat[stat.rindex(")") + 2:].split()[0]
+
+
+def all_workers():
+    """Every `vigil worker` process on the machine (none may outlive its agent)."""
+    return [int(p) for p in os.listdir("/proc") if p.isdigit() and is_vigil_worker(int(p))]
 
 
 def parse_metrics(text):
@@ -218,15 +219,17 @@ def main():
                 print(f"prometheus restarted at {time.time() - started:.0f} s")
         end_state = proc_status(agent.pid)
         health = get_metrics(port)
-        workers = children(agent.pid)
+        workers = children_of(agent.pid)
+        zombies = [p for p in workers if state_of(p) == "Z"]
+        before = set(all_workers()) - set(workers)  # other agents' (tests running beside)
         print(f"at the end ({time.time() - started:.0f} s): {end_state}, "
               f"{len(workers)} worker processes")
         time.sleep(10)  # let the last flushes arrive
     finally:
         stop(agent)
         err.close()
-    left = children(agent.pid) if agent.returncode is None else []
-    zombies = [p for p, state in children(os.getpid()) if state == "Z"]
+    time.sleep(1)
+    left = [p for p in all_workers() if p not in before]
 
     marker = prometheus_query(rw_port, 'count_over_time(example_value{soak="marker"}[1h])')
     received = int(float(marker[0]["value"][1])) if marker else 0
@@ -253,7 +256,7 @@ def main():
         print(f"  {check:14} " + ", ".join(
             f"{kind} {int(totals.get((f'vigil_check_{kind}_total', check), 0))}"
             for kind in ("runs", "errors", "timeouts", "crashes", "skips")))
-    print(f"after exit: {len(left)} worker processes left, {len(zombies)} zombies; "
+    print(f"after exit: {len(left)} worker processes left; {len(zombies)} zombies at the end; "
           f"agent exit status {agent.returncode}; logs in {tmp}")
 
     broken = []
