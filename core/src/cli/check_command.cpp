@@ -3,19 +3,31 @@
 // flushing after each round so that each round is one flush interval, and
 // prints the last round's flush.  --times 2 makes rates and monotonic counts
 // visible, as the Datadog agent's `check -t 2` does.
+//
+// The runs go through a Scheduler, as in `vigil run`: on its runner threads
+// and lanes, never on the main thread, so what this command shows is what the
+// agent will do (a Python check calling signal.signal() fails here as it
+// does there), and the outcome is the one the agent would record.
+#include "agent/life_cycle.hpp"
 #include "commands.hpp"
 #include "instances/configure.hpp"
 #include "isolation/isolated_instance.hpp"
 #include "outputs/json_lines/encoding.hpp"
+#include "scheduling/scheduler.hpp"
 #include "sender/run_context.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <thread>
+#include <unordered_map>
 
 namespace vigil::cli {
 
@@ -106,6 +118,21 @@ std::string textReport(const CatalogEntry &entry, const std::vector<InstanceResu
 	return out;
 }
 
+// The agent's runners inherit the mask `vigil run` sets before any thread
+// exists (termination signals blocked, SIGPIPE ignored), and a check can
+// tell: a process it starts inherits the mask, and a write to a closed
+// socket fails with EPIPE instead of killing the agent.  So the runners get
+// that mask here too, while this thread gets its own back, so that Ctrl-C
+// still stops `vigil check` at once.
+void startRunnersLikeTheAgent(Scheduler &scheduler)
+{
+	sigset_t own;
+	pthread_sigmask(SIG_SETMASK, nullptr, &own);
+	blockTerminationSignals();
+	scheduler.startWorkers();
+	pthread_sigmask(SIG_SETMASK, &own, nullptr);
+}
+
 } // namespace
 
 int checkCommand(const CliOverrides &overrides, const CheckCommandOptions &options)
@@ -137,23 +164,41 @@ int checkCommand(const CliOverrides &overrides, const CheckCommandOptions &optio
 		makeIsolationContext(settings.config, pythonProviderLaunch(settings)));
 
 	std::vector<InstanceResult> results(check.instances.size());
+	std::unordered_map<const Schedulable *, InstanceResult *> result_of;
+	for (size_t i = 0; i < check.instances.size(); ++i) {
+		results[i].id = check.instances[i]->id();
+		result_of[check.instances[i].get()] = &results[i];
+	}
+	SchedulerOptions scheduling;
+	scheduling.workers = settings.config.check_runners;
+	// The report states every error; logging them as well would say each
+	// one twice.
+	scheduling.log_failures = false;
+	// On the runner threads: each run writes only its own instance's result
+	// (the map is not changed after this), and runAllOnce() returns only
+	// after the observers of its runs.
+	scheduling.on_run = [&result_of](const Schedulable &instance, const RunOutcome &outcome,
+					 std::chrono::nanoseconds took) {
+		InstanceResult &r = *result_of.at(&instance);
+		r.failed_any = r.failed_any || outcome.status != RunStatus::Ok;
+		r.outcome = outcome;
+		r.duration_ms = std::chrono::duration<double, std::milli>(took).count();
+	};
+	// Declared after `check` and the aggregator: its runners are joined
+	// before the instances they run are destroyed.
+	Scheduler scheduler(std::move(scheduling), std::make_shared<SteadyClock>());
+	for (const auto &instance : check.instances)
+		scheduler.add(instance);
+	startRunnersLikeTheAgent(scheduler);
+
 	FlushResult flush;
 	for (unsigned round = 0; round < options.times; ++round) {
 		if (round > 0 && options.pause > 0)
 			std::this_thread::sleep_for(std::chrono::duration<double>(options.pause));
-		for (size_t i = 0; i < check.instances.size(); ++i) {
-			auto start = std::chrono::steady_clock::now();
-			RunOutcome outcome = check.instances[i]->run();
-			std::chrono::duration<double, std::milli> took =
-				std::chrono::steady_clock::now() - start;
-			InstanceResult &r = results[i];
-			r.id = check.instances[i]->id();
-			r.failed_any = r.failed_any || outcome.status != RunStatus::Ok;
-			r.outcome = std::move(outcome);
-			r.duration_ms = took.count();
-		}
+		scheduler.runAllOnce();
 		flush = aggregator.flush(wallClockSeconds());
 	}
+	scheduler.stop(std::chrono::milliseconds(0));
 
 	if (options.json)
 		std::printf("%s\n",

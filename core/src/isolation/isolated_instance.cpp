@@ -185,22 +185,20 @@ RunOutcome IsolatedInstance::run()
 	}
 
 	const pid_t pid = worker->pid();
-	// Said in the log too: a kill or a crash is news an operator must not
-	// have to poll /status for.
+	// Not logged here: the Scheduler logs a kill or a crash like any failed
+	// run, once and then in rate-limited reminders (scheduling/failure_log.hpp).
 	if (result.end == ExchangeEnd::TimedOut) {
 		pool.discard(std::move(worker));
-		std::string error = fmt::format("run exceeded its {} s timeout, worker {} killed",
-						timeout_.count() / 1000.0, pid);
-		log_->warn("{}: {}", config_.id, error);
-		return finish(RunStatus::Timeout, std::move(error));
+		return finish(RunStatus::Timeout,
+			      fmt::format("run exceeded its {} s timeout, worker {} killed",
+					  timeout_.count() / 1000.0, pid));
 	}
 	if (result.end == ExchangeEnd::Died) {
 		std::string tail = worker->outputTail();
 		pool.discard(std::move(worker));
-		std::string error = fmt::format("worker {} {} during the run{}", pid, result.death,
-						tail.empty() ? "" : "; its last output: " + tail);
-		log_->warn("{}: crashed: {}", config_.id, error);
-		return finish(RunStatus::Crashed, std::move(error));
+		return finish(RunStatus::Crashed,
+			      fmt::format("worker {} {} during the run{}", pid, result.death,
+					  tail.empty() ? "" : "; its last output: " + tail));
 	}
 
 	const nlohmann::json &done = result.done;

@@ -3,7 +3,7 @@
 // `after` such runs in a row, its next runs are skipped for a backoff that
 // doubles with each further failure, capped (never collectd's 24 h).  A run
 // that neither crashes nor times out clears it.  Pure math here; the
-// Scheduler keeps the counts (scheduler_state.cpp).
+// Scheduler keeps the counts (state.cpp).
 #pragma once
 
 #include "scheduling/clock.hpp"

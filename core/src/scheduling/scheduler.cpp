@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Scheduler: the public face.  The shared state and the thread loops live in
-// scheduler_state.{hpp,cpp}.
+// state.{hpp,cpp}.
 //
 // Threads:
 //   - the caller's thread(s): add(), dispatchDue(), runAllOnce(), stats()
@@ -31,7 +31,7 @@ using namespace scheduler_detail;
 struct Scheduler::Impl {
 	Impl(SchedulerOptions options, std::shared_ptr<Clock> clock)
 	    : worker_count(std::max(1u, options.workers)),
-	      state(std::make_shared<State>(std::move(clock), worker_count, options.quarantine))
+	      state(std::make_shared<State>(std::move(clock), worker_count, options))
 	{
 	}
 

@@ -27,6 +27,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -76,9 +77,27 @@ struct InstanceStats {
 	Clock::time_point quarantined_until{};
 };
 
+// How often the log reminds of an instance that keeps failing (failure_log.hpp).
+// Five minutes: a failing check at the default 15 s interval would otherwise
+// write 240 lines an hour that say nothing new, and a reminder every few
+// minutes still lands in any journal window an operator looks at.
+inline constexpr std::chrono::minutes kFailureReminderInterval{5};
+
+// Called on the runner thread after each run, with the outcome as recorded
+// (an exception already turned into an error, an empty error text filled
+// in), before the run counts as finished: runAllOnce() returns after it.
+// Must not throw.
+using RunObserver =
+	std::function<void(const Schedulable &, const RunOutcome &, std::chrono::nanoseconds took)>;
+
 struct SchedulerOptions {
 	unsigned workers = 4;	     // shared runners; the native runner comes on top
 	QuarantinePolicy quarantine; // default: never
+	// Failed runs go to the log, rate-limited per instance (failure_log.hpp).
+	// Off for a caller that reports each outcome itself (`vigil check`).
+	bool log_failures = true;
+	Clock::duration failure_reminder = kFailureReminderInterval;
+	RunObserver on_run{}; // none by default
 };
 
 class Scheduler {

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <optional>
 #include <utility>
 
 namespace vigil::scheduler_detail {
@@ -29,14 +30,13 @@ void releaseWaitersLocked(State &state, Entry &entry)
 }
 
 // With State::mutex held: counts crashes/timeouts in a row and holds the
-// instance back once there are too many; any other outcome releases it.
+// instance back once there are too many; any other outcome releases it
+// (finishRunLocked says so).
 void updateQuarantineLocked(State &state, Entry &entry, const RunOutcome &outcome)
 {
 	const bool failed =
 		outcome.status == RunStatus::Crashed || outcome.status == RunStatus::Timeout;
 	if (!failed) {
-		if (entry.quarantined_until != Clock::time_point{})
-			state.log->info("'{}' ran again, out of quarantine", entry.id);
 		entry.consecutive_failures = 0;
 		entry.quarantined_until = {};
 		entry.quarantine_reason.clear();
@@ -57,7 +57,30 @@ void updateQuarantineLocked(State &state, Entry &entry, const RunOutcome &outcom
 			entry.quarantine_reason);
 }
 
+// With State::mutex held, before updateQuarantineLocked: the failure line
+// of this run, if FailureLog says one is due.  Logged under the lock, as the
+// quarantine lines are, so that two lines of one instance never swap places;
+// FailureLog keeps them rare.  Returns whether the line also said that the
+// instance `leaves_quarantine`.
+bool logFailureLocked(State &state, Entry &entry, const RunOutcome &outcome, bool leaves_quarantine)
+{
+	if (!state.log_failures)
+		return false;
+	std::optional<FailureLine> line = entry.failure_log.noteRun(
+		entry.id, outcome.status, outcome.error, state.clock->now(), entry.interval,
+		state.failure_reminder);
+	if (!line)
+		return false;
+	const bool says_quarantine = line->recovered && leaves_quarantine;
+	state.log->log(line->level, "{}{}", line->text,
+		       says_quarantine ? ", out of quarantine" : "");
+	if (!line->detail.empty())
+		state.log->debug("{}", line->detail);
+	return says_quarantine;
+}
+
 // With State::mutex held: records a finished run of `entry` on worker `index`.
+// `outcome.error` is set for every failed run (withErrorText()).
 void finishRunLocked(State &state, std::size_t index, Entry &entry, const RunOutcome &outcome,
 		     std::chrono::nanoseconds duration)
 {
@@ -76,10 +99,13 @@ void finishRunLocked(State &state, std::size_t index, Entry &entry, const RunOut
 			++entry.timeouts;
 		if (outcome.status == RunStatus::Crashed)
 			++entry.crashes;
-		entry.last_error = !outcome.error.empty()		  ? outcome.error
-				   : outcome.status == RunStatus::Timeout ? "timed out"
-									  : "failed";
+		entry.last_error = outcome.error;
 	}
+	const bool leaves_quarantine = entry.quarantined_until != Clock::time_point{} &&
+				       outcome.status != RunStatus::Crashed &&
+				       outcome.status != RunStatus::Timeout;
+	if (!logFailureLocked(state, entry, outcome, leaves_quarantine) && leaves_quarantine)
+		state.log->info("'{}' ran again, out of quarantine", entry.id);
 	updateQuarantineLocked(state, entry, outcome);
 	releaseWaitersLocked(state, entry);
 	// stop() waits for the last run to end.
@@ -95,10 +121,29 @@ RunOutcome failed(std::string message)
 	return outcome;
 }
 
+// A failed run without a message still gets one, the same for /status, the
+// log and `vigil check`, which all show the outcome as recorded here.
+RunOutcome withErrorText(RunOutcome outcome)
+{
+	if (outcome.status != RunStatus::Ok && outcome.error.empty())
+		outcome.error = outcome.status == RunStatus::Timeout ? "timed out" : "failed";
+	return outcome;
+}
+
+// Outside the lock: the observer may take its own locks.
+void observe(State &state, Entry &entry, const RunOutcome &outcome,
+	     std::chrono::nanoseconds duration)
+{
+	if (state.on_run)
+		state.on_run(*entry.instance, outcome, duration);
+}
+
 } // namespace
 
-State::State(std::shared_ptr<Clock> c, unsigned worker_count, QuarantinePolicy q)
-    : clock(std::move(c)), quarantine(q), log(logger("scheduler")), in_run(worker_count + 1, 0)
+State::State(std::shared_ptr<Clock> c, unsigned worker_count, const SchedulerOptions &options)
+    : clock(std::move(c)), quarantine(options.quarantine), log_failures(options.log_failures),
+      failure_reminder(options.failure_reminder), on_run(options.on_run), log(logger("scheduler")),
+      in_run(worker_count + 1, 0)
 {
 }
 
@@ -228,10 +273,11 @@ void workerLoop(std::shared_ptr<State> state, std::size_t index, bool native_onl
 			// finalized Python): must propagate or the process aborts.
 			// Record it, so the instance is not stuck "running", and let
 			// the thread end; the pool has one worker fewer.
+			const RunOutcome exited = failed("worker thread exited during the run");
+			const auto took = s.clock->now() - start;
+			observe(s, entry, exited, took);
 			lock.lock();
-			finishRunLocked(s, index, entry,
-					failed("worker thread exited during the run"),
-					s.clock->now() - start);
+			finishRunLocked(s, index, entry, exited, took);
 			throw;
 		} catch (const std::exception &e) {
 			outcome = failed(e.what());
@@ -239,6 +285,8 @@ void workerLoop(std::shared_ptr<State> state, std::size_t index, bool native_onl
 			outcome = failed("unknown exception");
 		}
 		const Clock::time_point end = s.clock->now();
+		outcome = withErrorText(std::move(outcome));
+		observe(s, entry, outcome, end - start);
 
 		lock.lock();
 		finishRunLocked(s, index, entry, outcome, end - start);

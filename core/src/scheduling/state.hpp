@@ -9,6 +9,7 @@
 #pragma once
 
 #include "scheduling/clock.hpp"
+#include "scheduling/failure_log.hpp"
 #include "scheduling/scheduler.hpp"
 
 #include <spdlog/spdlog.h>
@@ -58,6 +59,9 @@ struct Entry {
 	unsigned consecutive_failures = 0;     // crashes/timeouts in a row
 	Clock::time_point quarantined_until{}; // ticks before it are not run
 	std::string quarantine_reason;
+	// What the log has said about its failures; written by the runner
+	// that finished the run, like the counts above.
+	FailureLog failure_log;
 };
 
 // A heap node: the next due time of entries[index].  Exactly one node per
@@ -70,7 +74,7 @@ struct Due {
 struct State {
 	// `worker_count` shared runners plus the native runner (index
 	// worker_count); see the lane rule in scheduler.hpp.
-	State(std::shared_ptr<Clock> c, unsigned worker_count, QuarantinePolicy q = {});
+	State(std::shared_ptr<Clock> c, unsigned worker_count, const SchedulerOptions &options);
 
 	// Guarded by `mutex` like the fields below.  unique_ptr: an Entry's
 	// address stays valid as entries are added.  Declared first so that it
@@ -80,6 +84,9 @@ struct State {
 
 	const std::shared_ptr<Clock> clock;
 	const QuarantinePolicy quarantine;
+	const bool log_failures;
+	const Clock::duration failure_reminder;
+	const RunObserver on_run;
 	// Held here so detached workers can still log after the registry is gone.
 	const std::shared_ptr<spdlog::logger> log;
 
