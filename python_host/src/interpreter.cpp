@@ -45,8 +45,13 @@ std::string packageDir(const HostOptions &options)
 		return options.python_path;
 	Dl_info info{};
 	std::string self;
-	if (dladdr(reinterpret_cast<void *>(&packageDir), &info) && info.dli_fname)
-		self = info.dli_fname;
+	if (dladdr(reinterpret_cast<void *>(&packageDir), &info) && info.dli_fname) {
+		// The agent loads plugins through the descriptor it checked
+		// (/proc/self/fd/N, kept open), so resolve that to the file itself.
+		std::error_code canonical_ec;
+		auto resolved = std::filesystem::canonical(info.dli_fname, canonical_ec);
+		self = canonical_ec ? info.dli_fname : resolved.string();
+	}
 	std::string build_root = VIGIL_PYHOST_BUILD_ROOT;
 	bool in_build_tree = !self.empty() && self.rfind(build_root + "/", 0) == 0;
 	std::error_code ec;

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "plugins/elf_header.hpp"
 
+#include "plugins/elf_dynamic.hpp"
+#include "plugins/elf_file.hpp"
+#include "plugins/elf_layout.hpp"
 #include "plugins/error.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -49,7 +53,7 @@ const char *endianName(unsigned data)
 	return data == kDataBig ? "big-endian" : "little-endian";
 }
 
-// Closes the descriptor on every path out of readElfIdentity().
+// Closes the descriptor on every path out.
 struct FileDescriptor {
 	int fd;
 	~FileDescriptor()
@@ -58,6 +62,53 @@ struct FileDescriptor {
 			::close(fd);
 	}
 };
+
+// O_NONBLOCK: a FIFO named like a plugin must not hang discovery.
+int openPluginFile(const std::filesystem::path &file)
+{
+	const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		throw PluginError(std::string("cannot read: ") + std::strerror(errno));
+	return fd;
+}
+
+// A FIFO or a device has no size to check a layout against (and /dev/zero
+// would be read forever).
+uint64_t regularFileSize(int fd)
+{
+	struct stat st {};
+	if (::fstat(fd, &st) != 0)
+		throw PluginError(std::string("cannot read: ") + std::strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		throw PluginError("cannot read: not a regular file");
+	return uint64_t(st.st_size);
+}
+
+ElfIdentity readIdentity(const elf::ElfFile &file)
+{
+	unsigned char header[kHeaderPrefix];
+	const size_t got = file.readPrefix(header, sizeof(header));
+
+	static const unsigned char magic[4] = {0x7f, 'E', 'L', 'F'};
+	if (got < sizeof(magic) || std::memcmp(header, magic, sizeof(magic)) != 0)
+		throw PluginError("not an ELF file");
+	if (got < kHeaderPrefix)
+		throw PluginError("truncated ELF header");
+
+	ElfIdentity id;
+	id.elf_class = header[4];
+	id.data = header[5];
+	if (id.elf_class != kClass32 && id.elf_class != kClass64)
+		throw PluginError("corrupt ELF header (class " + std::to_string(id.elf_class) +
+				  ")");
+	if (id.data != kDataLittle && id.data != kDataBig)
+		throw PluginError("corrupt ELF header (data encoding " + std::to_string(id.data) +
+				  ")");
+	static_assert(kIdentSize + 4 == kHeaderPrefix);
+	id.type = read16(header + kIdentSize, id.data);
+	id.machine = read16(header + kIdentSize + 2, id.data);
+	return id;
+}
 
 } // namespace
 
@@ -141,51 +192,15 @@ ElfIdentity hostElfIdentity()
 
 ElfIdentity readElfIdentity(const std::filesystem::path &file)
 {
-	// O_NONBLOCK: a FIFO named like a plugin must not hang discovery.
-	FileDescriptor f{::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK)};
-	if (f.fd < 0)
-		throw PluginError(std::string("cannot read: ") + std::strerror(errno));
-
-	unsigned char header[kHeaderPrefix];
-	size_t got = 0;
-	while (got < sizeof(header)) {
-		ssize_t n = ::read(f.fd, header + got, sizeof(header) - got);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN)
-				break;
-			throw PluginError(std::string("cannot read: ") + std::strerror(errno));
-		}
-		if (n == 0)
-			break;
-		got += size_t(n);
-	}
-
-	static const unsigned char magic[4] = {0x7f, 'E', 'L', 'F'};
-	if (got < sizeof(magic) || std::memcmp(header, magic, sizeof(magic)) != 0)
-		throw PluginError("not an ELF file");
-	if (got < kHeaderPrefix)
-		throw PluginError("truncated ELF header");
-
-	ElfIdentity id;
-	id.elf_class = header[4];
-	id.data = header[5];
-	if (id.elf_class != kClass32 && id.elf_class != kClass64)
-		throw PluginError("corrupt ELF header (class " + std::to_string(id.elf_class) +
-				  ")");
-	if (id.data != kDataLittle && id.data != kDataBig)
-		throw PluginError("corrupt ELF header (data encoding " + std::to_string(id.data) +
-				  ")");
-	static_assert(kIdentSize + 4 == kHeaderPrefix);
-	id.type = read16(header + kIdentSize, id.data);
-	id.machine = read16(header + kIdentSize + 2, id.data);
-	return id;
+	FileDescriptor f{openPluginFile(file)};
+	const elf::ElfFile elf_file(f.fd, regularFileSize(f.fd));
+	return readIdentity(elf_file);
 }
 
-void checkLoadableElf(const std::filesystem::path &file)
+void checkLoadableElf(int fd)
 {
-	const ElfIdentity id = readElfIdentity(file);
+	const elf::ElfFile file(fd, regularFileSize(fd));
+	const ElfIdentity id = readIdentity(file);
 	const ElfIdentity host = hostElfIdentity();
 
 	// The machine first: "built for arm" says more than "32-bit" about an
@@ -206,6 +221,22 @@ void checkLoadableElf(const std::filesystem::path &file)
 		throw PluginError(std::string("not a shared object (ELF type ") +
 				  (name ? name : std::to_string(id.type)) + ")");
 	}
+
+	// The layout, read in the file's own class and byte order (which are
+	// the host's by now).
+	elf::Encoding encoding;
+	encoding.is64 = id.elf_class == kClass64;
+	encoding.big_endian = id.data == kDataBig;
+	const elf::Header header = elf::readHeader(file, encoding);
+	const uint64_t page_size = uint64_t(::sysconf(_SC_PAGESIZE));
+	const elf::Image image = elf::checkSegments(file, header, page_size);
+	elf::checkDynamicSection(image, header, page_size);
+}
+
+void checkLoadableElf(const std::filesystem::path &file)
+{
+	FileDescriptor f{openPluginFile(file)};
+	checkLoadableElf(f.fd);
 }
 
 } // namespace vigil

@@ -6,8 +6,13 @@
 #include <boost/dll/shared_library.hpp>
 
 #include <dlfcn.h>
+#include <fcntl.h>
+#include <unistd.h>
 
+#include <cctype>
+#include <cerrno>
 #include <cstddef>
+#include <cstring>
 #include <exception>
 #include <string_view>
 
@@ -51,9 +56,11 @@ std::string quotedName(const char *name)
 }
 
 // Boost.DLL's what() is "<context> (dlerror system message: <text>): <errc>";
-// the dlerror text is the useful part.  dlerror also starts with the path we
-// passed, which the caller's log line already quotes.
-std::string dlopenReason(const std::exception &e, const std::filesystem::path &path)
+// the dlerror text is the useful part.  It starts with the name dlopen() was
+// given, /proc/self/fd/N, dropped here because the caller's log line names
+// the file; further on ("required by ...") the path replaces that name.
+std::string dlopenReason(const std::exception &e, const std::string &opened_as,
+			 const std::filesystem::path &path)
 {
 	std::string_view what = e.what();
 	constexpr std::string_view marker = "(dlerror system message: ";
@@ -63,14 +70,75 @@ std::string dlopenReason(const std::exception &e, const std::filesystem::path &p
 		if (end != std::string_view::npos && end > begin + marker.size())
 			text = what.substr(begin + marker.size(), end - begin - marker.size());
 	}
-	const std::string prefix = path.string() + ": ";
+	const std::string prefix = opened_as + ": ";
 	if (text.substr(0, prefix.size()) == prefix)
 		text.remove_prefix(prefix.size());
-	return "cannot load: " + std::string(text);
+	std::string reason(text);
+	for (size_t at = reason.find(opened_as); at != std::string::npos;
+	     at = reason.find(opened_as, at)) {
+		const size_t end = at + opened_as.size();
+		if (end < reason.size() && std::isdigit(static_cast<unsigned char>(reason[end]))) {
+			at = end; // /proc/self/fd/5 inside /proc/self/fd/57
+			continue;
+		}
+		reason.replace(at, opened_as.size(), path.string());
+		at += path.string().size();
+	}
+	return "cannot load: " + reason;
 }
 
-std::shared_ptr<boost::dll::shared_library> openLibrary(const std::filesystem::path &path)
+// A file descriptor, closed unless released.
+class OwnedFd {
+public:
+	explicit OwnedFd(int fd) : fd_(fd) {}
+	~OwnedFd()
+	{
+		if (fd_ >= 0)
+			::close(fd_);
+	}
+	OwnedFd(const OwnedFd &) = delete;
+	OwnedFd &operator=(const OwnedFd &) = delete;
+	int get() const { return fd_; }
+	void release() { fd_ = -1; }
+
+private:
+	int fd_;
+};
+
+// The plugin file is opened once: the ELF pre-check reads it through that
+// descriptor and dlopen() maps it through /proc/self/fd/N, so the file that
+// was checked is the file that is loaded.  Replacing the file by renaming
+// another over its path (package managers, install(1), rsync, atomic
+// deploys) changes what the path names, not the inode this descriptor holds.
+//
+// What remains is a change to the same inode after the check: truncate(),
+// `cp` onto the existing file, any write by someone allowed to write it.
+// ld.so maps the file, so a truncation between the check and the end of
+// dlopen() can still raise SIGBUS.  Closing that window would take a sealed
+// private copy of every plugin (a memfd), costing its size in memory for the
+// agent's life; installing plugins by rename is the remedy instead.
+//
+// ld.so records the library under the name it was given, "/proc/self/fd/N":
+// dladdr() reports that name, and $ORIGIN in the plugin's DT_RUNPATH means
+// /proc/self/fd, so a plugin cannot find libraries beside itself that way.
+std::shared_ptr<boost::dll::shared_library> openCheckedLibrary(const std::filesystem::path &path)
 {
+	// O_NONBLOCK: a FIFO named like a plugin must not hang discovery (the
+	// pre-check then refuses it as not a regular file).
+	OwnedFd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+	if (file.get() < 0)
+		throw PluginError(std::string("cannot read: ") + std::strerror(errno));
+
+	// Before dlopen: it runs the file's initialisers, says "No such file or
+	// directory" about a plugin of another architecture, and maps a
+	// truncated one past its end.
+	checkLoadableElf(file.get());
+
+	const std::string opened_as = "/proc/self/fd/" + std::to_string(file.get());
+	if (::access(opened_as.c_str(), F_OK) != 0)
+		throw PluginError("cannot load: " + opened_as +
+				  " is not available (is /proc mounted?)");
+
 	// RTLD_NOW: a missing symbol fails here, with a message, instead of
 	// killing the agent at the first call.  RTLD_LOCAL: plugins cannot
 	// interpose each other's symbols.  RTLD_NODELETE: dlopen() has already run
@@ -80,12 +148,20 @@ std::shared_ptr<boost::dll::shared_library> openLibrary(const std::filesystem::p
 	// happens to the shared_library handle.
 	const auto mode = boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local |
 			  static_cast<boost::dll::load_mode::type>(RTLD_NODELETE);
+	std::shared_ptr<boost::dll::shared_library> library;
 	try {
 		// The throwing overload: the error_code one loses the dlerror() text.
-		return std::make_shared<boost::dll::shared_library>(path, mode);
+		library = std::make_shared<boost::dll::shared_library>(opened_as, mode);
 	} catch (const std::exception &e) { // std::system_error with BOOST_DLL_USE_STD_FS
-		throw PluginError(dlopenReason(e, path));
+		throw PluginError(dlopenReason(e, opened_as, std::filesystem::absolute(path)));
 	}
+	// Never closed: the library stays mapped under the name /proc/self/fd/N
+	// (RTLD_NODELETE), and dlopen() matches a name against the libraries it
+	// has loaded before it opens anything, so another plugin opened later
+	// through the same number would come back as this one.  One descriptor
+	// per loaded plugin, close-on-exec.
+	file.release();
+	return library;
 }
 
 // Calls a plugin's entry function; `symbol` names it in messages.
@@ -159,14 +235,7 @@ bool isValidCheckName(const std::string &name)
 
 NativePlugin loadNativePlugin(const std::filesystem::path &path)
 {
-	// Before dlopen: it runs the file's initialisers and says "No such file or
-	// directory" about a plugin of another architecture.
-	checkLoadableElf(path);
-
-	// Absolute, so Boost.DLL does not rewrite a bare file name and dlerror()
-	// starts with exactly the path dlopenReason() strips.
-	const std::filesystem::path absolute = std::filesystem::absolute(path);
-	auto library = openLibrary(absolute);
+	auto library = openCheckedLibrary(path);
 	const auto *descriptor = callEntry<vigil_check_descriptor>(
 		*library, VIGIL_CHECK_ENTRY_SYMBOL, "check plugin");
 	validateDescriptor(*descriptor);
@@ -183,9 +252,7 @@ NativePlugin loadNativePlugin(const std::filesystem::path &path)
 
 ProviderPlugin loadProviderPlugin(const std::filesystem::path &path)
 {
-	checkLoadableElf(path);
-	const std::filesystem::path absolute = std::filesystem::absolute(path);
-	auto library = openLibrary(absolute);
+	auto library = openCheckedLibrary(path);
 	const auto *d = callEntry<vigil_provider_descriptor>(*library, VIGIL_PROVIDER_ENTRY_SYMBOL,
 							     "provider plugin");
 	validateVersion(d->abi_version, d->struct_size, kProviderV1_0Size);

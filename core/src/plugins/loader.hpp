@@ -33,10 +33,12 @@ struct NativePlugin {
 // [A-Za-z0-9_.-], at most 64 characters.
 bool isValidCheckName(const std::string &name);
 
-// ELF pre-check, dlopen with RTLD_NOW | RTLD_LOCAL, entry symbol, ABI version
-// (major equal, minor not newer: the message names both versions),
-// struct_size, non-null name/create/run/destroy, valid name.  Throws
-// PluginError with a one-line reason; never leaves a half-loaded plugin.
+// ELF pre-check and dlopen with RTLD_NOW | RTLD_LOCAL, both through one
+// descriptor of the file (the file checked is the file loaded, see
+// openCheckedLibrary() in loader.cpp), entry symbol, ABI version (major
+// equal, minor not newer: the message names both versions), struct_size,
+// non-null name/create/run/destroy, valid name.  Throws PluginError with a
+// one-line reason; never leaves a half-loaded plugin.
 NativePlugin loadNativePlugin(const std::filesystem::path &path);
 
 // A loaded, validated provider plugin (python_host): same rules as a native
@@ -50,7 +52,8 @@ struct ProviderPlugin {
 	std::string extension; // the file type it claims, e.g. ".py"
 };
 
-// Throws PluginError with a one-line reason.
+// Checked and loaded as loadNativePlugin() does.  Throws PluginError with a
+// one-line reason.
 ProviderPlugin loadProviderPlugin(const std::filesystem::path &path);
 
 } // namespace vigil
