@@ -71,7 +71,8 @@ TEST(ElfLayout, WorkingFixturesPass)
 // full size, and a few inside the ELF header: no cut reaches dlopen().
 TEST_F(CorruptPlugin, EveryCutIsRefusedAsTruncated)
 {
-	std::set<uint64_t> cuts = {2, 16, 40, 1000, 4096, 8192};
+	// 100: inside the program header table, whatever the number of headers.
+	std::set<uint64_t> cuts = {2, 16, 40, 100, 1000, 4096, 8192};
 	for (uint64_t cut = 0; cut < elf.size(); cut += 512)
 		cuts.insert(cut);
 	std::set<std::string> kinds;
@@ -161,7 +162,10 @@ TEST_F(CorruptPlugin, SegmentAddressAndOffsetNotCongruent)
 
 TEST_F(CorruptPlugin, SegmentsOutOfOrder)
 {
-	const size_t first = loads(elf).at(1), second = loads(elf).at(2);
+	// The last two loads: aarch64's default layout has two, x86_64's four.
+	const auto all = loads(elf);
+	ASSERT_GE(all.size(), 2u);
+	const size_t first = all[all.size() - 2], second = all[all.size() - 1];
 	Elf64_Phdr p = elf.phdr(second);
 	// Still congruent with its offset, now on the first page of `first`.
 	const uint64_t page = test::pageSize();
