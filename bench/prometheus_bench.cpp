@@ -3,98 +3,28 @@
 // extra memory <= 2x the text), remote-write encoding (target >= 2 M
 // samples/s on one core) and the remote-write queue's bytes per sample.
 //
-// Memory is counted by replacing the global operator new/delete of this
-// program: every allocation adds its usable size to a running total, and
-// the peak above the level at the start of the measured call is the extra
-// memory it needed.  Single-threaded measures, so the peak is exact.
+// Memory is counted by allocation_counter.hpp: the peak above the level at
+// the start of the measured call is the extra memory it needed.
+// Single-threaded measures, so the peak is exact.
 #include "outputs/prometheus/exposition.hpp"
 #include "outputs/prometheus/output.hpp"
 #include "outputs/remote_write/encoding.hpp"
 #include "outputs/remote_write/queue.hpp"
 
+#include "allocation_counter.hpp"
+
 #include <benchmark/benchmark.h>
 
-#include <malloc.h>
-
 #include <algorithm>
-#include <atomic>
 #include <cstdlib>
-#include <new>
 #include <string>
 #include <vector>
 
 namespace {
 
-std::atomic<size_t> allocated{0};
-std::atomic<size_t> peak{0};
-
-void *countedAlloc(size_t size)
-{
-	void *p = std::malloc(size ? size : 1);
-	if (!p)
-		throw std::bad_alloc();
-	const size_t now = allocated += malloc_usable_size(p);
-	size_t old = peak.load(std::memory_order_relaxed);
-	while (now > old && !peak.compare_exchange_weak(old, now, std::memory_order_relaxed)) {
-	}
-	return p;
-}
-
-void countedFree(void *p) noexcept
-{
-	if (!p)
-		return;
-	allocated -= malloc_usable_size(p);
-	std::free(p);
-}
-
-// Peak bytes allocated above the level when it was constructed.
-class PeakSince {
-public:
-	PeakSince() : base_(allocated.load()) { peak = base_; }
-	size_t extra() const { return peak.load() - base_; }
-
-private:
-	size_t base_;
-};
-
-} // namespace
-
-void *operator new(size_t size)
-{
-	return countedAlloc(size);
-}
-void *operator new[](size_t size)
-{
-	return countedAlloc(size);
-}
-void operator delete(void *p) noexcept
-{
-	countedFree(p);
-}
-void operator delete[](void *p) noexcept
-{
-	countedFree(p);
-}
-void operator delete(void *p, size_t) noexcept
-{
-	countedFree(p);
-}
-void operator delete[](void *p, size_t) noexcept
-{
-	countedFree(p);
-}
-
-namespace {
-
 using namespace vigil;
-
-// On a shared machine other work only ever adds time: with
-// --benchmark_repetitions the minimum is the closest to the code's own cost.
-double minimum(const std::vector<double> &v)
-{
-	return *std::min_element(v.begin(), v.end());
-}
+using bench::minimum;
+using bench::PeakSince;
 
 // /metrics: 1,000 families of 100 series, labels like a system check's
 // (host, device, env, service), values with decimals.
@@ -240,12 +170,12 @@ void BM_RemoteWriteQueueBytesPerSample(benchmark::State &state)
 	const size_t count = static_cast<size_t>(state.range(0));
 	double per_sample = 0;
 	for (auto _ : state) {
-		const size_t before = allocated.load();
+		const size_t before = bench::allocatedBytes();
 		RemoteWriteQueue queue(count);
 		for (size_t done = 0; done < count; done += 500)
 			queue.push(
 				remoteWriteWorkload(500, 1700000000 + static_cast<double>(done)));
-		per_sample = static_cast<double>(allocated.load() - before) / queue.depth();
+		per_sample = static_cast<double>(bench::allocatedBytes() - before) / queue.depth();
 	}
 	state.counters["bytes_per_sample"] = per_sample;
 	state.counters["sizeof_PromSample"] = sizeof(PromSample);

@@ -36,15 +36,13 @@ packages=(
     libfmt-dev libfmt9
     nlohmann-json3-dev
     libcli11-dev
+    # Boost.DLL, and Boost.Beast/Asio for HTTP: all header-only, nothing to link
     libboost1.74-dev
     libgtest-dev libgmock-dev
     libbenchmark-dev libbenchmark1debian
-    # cpp-httplib.pc has Requires.private: openssl, zlib, libbrotli*; pkg-config insists on
-    # finding those .pc files, and the linker needs the runtime libraries (-rpath-link).
-    libcpp-httplib-dev libcpp-httplib0.11
+    # https:// remote write in a cross build with -Dtls=auto|enabled (Asio's OpenSSL
+    # stream); scripts/test's cross stage builds -Dtls=disabled and does not use them
     libssl-dev libssl3
-    zlib1g-dev zlib1g
-    libbrotli-dev libbrotli1
     # remote write (protoc-c itself runs on the build machine: scripts/install-deps)
     libprotobuf-c-dev libprotobuf-c1
     libsnappy-dev libsnappy1v5
@@ -157,13 +155,14 @@ done < <(find "$sysroot" -type l -lname '/*' -print0)
 libdir="$sysroot/usr/lib/$multiarch"
 dangling=$(find "$sysroot/usr/lib" -xtype l -name '*.so*' | sed "s|^$sysroot||" || true)
 [[ -z $dangling ]] || die "dangling library symlinks in the sysroot:"$'\n'"$dangling"
-for pc in yaml-cpp spdlog fmt nlohmann_json CLI11 gtest gmock benchmark cpp-httplib \
+for pc in yaml-cpp spdlog fmt nlohmann_json CLI11 gtest gmock benchmark openssl \
     libprotobuf-c snappy libpcre2-8; do
     PKG_CONFIG_LIBDIR="$libdir/pkgconfig:$sysroot/usr/share/pkgconfig" \
     PKG_CONFIG_SYSROOT_DIR="$sysroot" pkg-config --exists "$pc" \
         || die "pkg-config cannot resolve '$pc' in the sysroot"
 done
 [[ -f $sysroot/usr/include/boost/version.hpp ]] || die "boost headers missing"
+[[ -f $sysroot/usr/include/boost/beast/http.hpp ]] || die "Boost.Beast headers missing"
 if command -v file >/dev/null; then
     file -L "$libdir/libyaml-cpp.so" | grep -q 'ARM aarch64' \
         || die "libyaml-cpp.so in the sysroot is not aarch64: $(file -L "$libdir/libyaml-cpp.so")"

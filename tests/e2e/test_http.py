@@ -1,13 +1,17 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: Apache-2.0
-"""End-to-end tests of the agent's HTTP server: /metrics, /status and `vigil status`.
+"""End-to-end tests of the agent's HTTP: /metrics, /status, `vigil status`, the server's
+limits against slow clients, and https remote write.
 
 Each test starts `vigil run` on a free loopback port with its own run_dir and stops it,
 also on failure.  The agent runs the bundled checks (the build tree's defaults), so the
 promtool test sees what a real deployment exposes.  Run a class by name:
     test_http.py -v MetricsTest
-PromtoolTest exits 77 (meson's "skipped") when promtool is not installed.
+PromtoolTest exits 77 (meson's "skipped") when promtool is not installed; HttpsRemoteWriteTest
+when the build has no TLS or the openssl command is missing.
 """
+import http.client
+import http.server
 import json
 import os
 import re
@@ -15,10 +19,12 @@ import shlex
 import shutil
 import signal
 import socket
+import ssl
 import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 import urllib.error
@@ -95,7 +101,7 @@ def parse_exposition(text):
 class Agent:
     """`vigil run` with listen on a free port and its own run_dir; stop() is idempotent."""
 
-    def __init__(self, tmp, extra_config="", args=(), port=None, listen=None):
+    def __init__(self, tmp, extra_config="", args=(), port=None, listen=None, env=None):
         self.port = port or free_port()
         listen = listen or f"127.0.0.1:{self.port}"
         self.run_dir = os.path.join(tmp, "run")
@@ -107,7 +113,7 @@ class Agent:
         self.stderr = open(self.stderr_path, "w")
         self.proc = subprocess.Popen(WRAPPER + [VIGIL, "-c", self.config, "run", *args],
                                      stdout=subprocess.DEVNULL, stderr=self.stderr,
-                                     stdin=subprocess.DEVNULL)
+                                     stdin=subprocess.DEVNULL, env=env)
         self.url = f"http://127.0.0.1:{self.port}"
 
     def log(self):
@@ -316,8 +322,175 @@ class PromtoolTest(AgentTest):
         self.assertGreater(len(text.splitlines()), 20)
 
 
+# Under qemu the agent answers more slowly; the point is seconds against milliseconds.
+PROMPT = 3.0 if WRAPPER else 1.0
+
+
+def timed_get(url):
+    """(seconds, status) of one GET on a fresh connection."""
+    start = time.monotonic()
+    status = http_get(url, timeout=10)[0]
+    return time.monotonic() - start, status
+
+
+class SlowClientTest(AgentTest):
+    """Clients that stall, trickle or send too much cannot keep a scrape out."""
+
+    def connections(self, count, first_bytes):
+        socks = []
+        self.addCleanup(lambda: [s.close() for s in socks])
+        for _ in range(count):
+            s = socket.create_connection(("127.0.0.1", self.agent.port), timeout=5)
+            s.sendall(first_bytes)
+            socks.append(s)
+        return socks
+
+    def test_two_hundred_stalled_connections_do_not_delay_a_scrape(self):
+        # The issue's case: before, 50 of these made a scrape time out after 5 s.
+        self.connections(200, b"G")
+        time.sleep(0.3)
+        took, status = timed_get(self.agent.url + "/metrics")
+        print(f"scrape behind 200 stalled connections: {took * 1000:.1f} ms", file=sys.stderr)
+        self.assertEqual(status, 200)
+        self.assertLess(took, PROMPT)
+
+    def test_clients_sending_a_byte_a_second_do_not_delay_scrapes(self):
+        request = b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
+        socks = self.connections(50, request[:1])
+        slowest = 0
+        for i in range(1, 4):
+            time.sleep(1)
+            for s in socks:
+                try:
+                    s.send(request[i:i + 1])
+                except OSError:
+                    pass  # dropped to make room: that is the point
+            took, status = timed_get(self.agent.url + "/metrics")
+            self.assertEqual(status, 200)
+            slowest = max(slowest, took)
+        print(f"slowest scrape beside 50 trickling clients: {slowest * 1000:.1f} ms",
+              file=sys.stderr)
+        self.assertLess(slowest, PROMPT)
+
+    def test_an_oversized_header_is_refused(self):
+        s = socket.create_connection(("127.0.0.1", self.agent.port), timeout=5)
+        self.addCleanup(s.close)
+        try:
+            s.sendall(b"GET /metrics HTTP/1.1\r\nX-Big: " + b"a" * 16384 + b"\r\n\r\n")
+            answer = s.recv(4096)
+        except OSError:
+            answer = b""  # reset before the answer could be read: also a refusal
+        self.assertTrue(answer == b"" or answer.startswith(b"HTTP/1.1 431"), answer[:80])
+        took, status = timed_get(self.agent.url + "/metrics")
+        self.assertEqual(status, 200)
+        self.assertLess(took, PROMPT)
+
+    def test_two_requests_on_one_kept_alive_connection(self):
+        conn = http.client.HTTPConnection("127.0.0.1", self.agent.port, timeout=10)
+        self.addCleanup(conn.close)
+        conn.request("GET", "/metrics")
+        first = conn.getresponse()
+        self.assertEqual(first.status, 200)
+        first.read()
+        sock = conn.sock
+        conn.request("GET", "/metrics")
+        second = conn.getresponse()
+        self.assertEqual(second.status, 200)
+        self.assertIn("vigil_build_info", second.read().decode())
+        self.assertIs(conn.sock, sock, "the second request needed a new connection")
+
+
+class TlsReceiver:
+    """A remote-write receiver on https://localhost with a self-signed certificate for
+    `names` (a subjectAltName value); counts the POSTs it answers."""
+
+    def __init__(self, tmp, names):
+        self.cert = os.path.join(tmp, "cert.pem")
+        key = os.path.join(tmp, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+                        "-subj", "/CN=vigil-e2e", "-addext", "subjectAltName=" + names,
+                        "-keyout", key, "-out", self.cert],
+                       check=True, capture_output=True, timeout=60)
+        self.posts = []
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                receiver.posts.append((dict(self.headers), body))
+                self.send_response(204)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        class Server(http.server.ThreadingHTTPServer):
+            def handle_error(self, request, client_address):
+                pass  # refused handshakes are what some tests expect
+
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(self.cert, key)
+        self.server = Server(("127.0.0.1", 0), Handler)
+        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class HttpsRemoteWriteTest(unittest.TestCase):
+    """https:// remote write verifies the receiver's certificate and name."""
+
+    def setUp(self):
+        if not TLS_ENABLED:
+            self.skipTest("built without TLS")
+        self.tmp = tempfile.TemporaryDirectory(prefix="vigil-https-")
+        self.addCleanup(self.tmp.cleanup)
+
+    def push_to(self, names, trusted):
+        receiver = TlsReceiver(self.tmp.name, names)
+        self.addCleanup(receiver.stop)
+        env = {k: v for k, v in os.environ.items() if k not in ("SSL_CERT_FILE", "SSL_CERT_DIR")}
+        if trusted:
+            env["SSL_CERT_FILE"] = receiver.cert  # instead of the system's CAs
+        agent = Agent(self.tmp.name, env=env, extra_config=(
+            "remote_write:\n"
+            f"  url: https://localhost:{receiver.port}/api/v1/write\n"
+            "  min_backoff: 0.1\n  max_backoff: 0.5\n"))
+        self.addCleanup(agent.stop)
+        return receiver, agent
+
+    def test_pushes_to_a_trusted_receiver(self):
+        receiver, agent = self.push_to("DNS:localhost", trusted=True)
+        agent.wait_for(lambda: receiver.posts, "a POST over https")
+        headers, body = receiver.posts[0]
+        self.assertEqual(headers.get("Content-Encoding"), "snappy")
+        self.assertEqual(headers.get("X-Prometheus-Remote-Write-Version"), "0.1.0")
+        self.assertGreater(len(body), 0)
+
+    def test_refuses_a_certificate_the_system_does_not_trust(self):
+        receiver, agent = self.push_to("DNS:localhost", trusted=False)
+        agent.wait_for(lambda: "certificate verify failed" in agent.log(),
+                       "the certificate error")
+        self.assertEqual(receiver.posts, [])
+
+    def test_refuses_a_certificate_for_another_name(self):
+        receiver, agent = self.push_to("DNS:other.example", trusted=True)
+        agent.wait_for(lambda: "hostname mismatch" in agent.log(), "the name error")
+        self.assertEqual(receiver.posts, [])
+
 if __name__ == "__main__":
     if "PromtoolTest" in sys.argv and shutil.which("promtool") is None:
         print("promtool not installed (Debian package prometheus), skipping")
+        sys.exit(77)
+    if "HttpsRemoteWriteTest" in sys.argv and (not TLS_ENABLED or shutil.which("openssl") is None):
+        print("built without TLS, or no openssl command (Debian package openssl), skipping")
         sys.exit(77)
     unittest.main()

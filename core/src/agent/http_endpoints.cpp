@@ -71,8 +71,8 @@ HttpResponse AgentEndpoints::metrics() const
 {
 	HttpResponse res;
 	res.content_type = "text/plain; version=0.0.4; charset=utf-8";
-	if (auto text = metrics_ ? metrics_->exposition() : nullptr)
-		res.body = *text;
+	// Shared, not copied: the text can be megabytes.
+	res.shared_body = metrics_ ? metrics_->exposition() : nullptr;
 	return res;
 }
 

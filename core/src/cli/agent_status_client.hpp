@@ -19,8 +19,8 @@ struct AgentStatusReply {
 	bool agent_file_found = false;	      // false: no agent.json, none is running
 };
 
-// Blocks for at most `timeout_seconds` for the connection and twice that for
-// the answer.
+// Blocks for at most three times `timeout_seconds` (the connection, then
+// the answer).
 AgentStatusReply fetchAgentStatus(const std::filesystem::path &run_dir, double timeout_seconds = 5);
 
 } // namespace vigil::cli

@@ -2,7 +2,7 @@
 #include "outputs/remote_write/encoding.hpp"
 #include "outputs/remote_write/output.hpp"
 
-#include <httplib.h>
+#include "../../http/loopback_server.hpp"
 
 #include <gtest/gtest.h>
 
@@ -190,23 +190,15 @@ TEST(RemoteWriteOutput, BadUrlIsAnError)
 // Over real HTTP on loopback: the protocol's headers, auth and body.
 TEST(RemoteWriteOutput, PostsTheRemoteWriteProtocolOverHttp)
 {
-	httplib::Server server;
-	std::mutex mutex;
-	std::vector<httplib::Request> requests;
-	server.Post("/api/v1/write", [&](const httplib::Request &req, httplib::Response &res) {
-		std::lock_guard lock(mutex);
-		requests.push_back(req);
-		res.status = 204;
+	test::LoopbackServer server([](const test::LoopbackRequest &) {
+		return test::LoopbackAnswer{204, {}, {}, false};
 	});
-	const int port = server.bind_to_any_port("127.0.0.1");
-	ASSERT_GT(port, 0);
-	std::thread serving([&] { server.listen_after_bind(); });
 
 	const auto token = std::filesystem::temp_directory_path() /
 			   ("vigil-rw-token-" + std::to_string(::getpid()));
 	std::ofstream(token) << "s3cret\n";
 	RemoteWriteConfig c = fastConfig();
-	c.url = "http://127.0.0.1:" + std::to_string(port) + "/api/v1/write";
+	c.url = server.url("/api/v1/write");
 	c.bearer_token_file = token;
 	{
 		RemoteWriteOutput out(c);
@@ -214,19 +206,46 @@ TEST(RemoteWriteOutput, PostsTheRemoteWriteProtocolOverHttp)
 		out.close(60);
 		EXPECT_EQ(out.status()["sent"], 3);
 	}
-	server.stop();
-	serving.join();
 	std::filesystem::remove(token);
 
+	auto requests = server.requests();
 	ASSERT_EQ(requests.size(), 1u);
-	const httplib::Request &req = requests[0];
-	EXPECT_EQ(req.get_header_value("Content-Encoding"), "snappy");
-	EXPECT_EQ(req.get_header_value("Content-Type"), "application/x-protobuf");
-	EXPECT_EQ(req.get_header_value("X-Prometheus-Remote-Write-Version"), "0.1.0");
-	EXPECT_EQ(req.get_header_value("Authorization"), "Bearer s3cret");
+	const test::LoopbackRequest &req = requests[0];
+	EXPECT_EQ(req.method, "POST");
+	EXPECT_EQ(req.target, "/api/v1/write");
+	EXPECT_EQ(req.header("Content-Encoding"), "snappy");
+	EXPECT_EQ(req.header("Content-Type"), "application/x-protobuf");
+	EXPECT_EQ(req.header("X-Prometheus-Remote-Write-Version"), "0.1.0");
+	EXPECT_EQ(req.header("Authorization"), "Bearer s3cret");
+	EXPECT_EQ(req.header("User-Agent").rfind("vigil/", 0), 0u);
 	auto series = decodeWriteRequest(snappyUncompress(req.body));
 	ASSERT_EQ(series.size(), 3u);
 	std::vector<PromLabel> expected{{"__name__", "test_gauge_0"}, {"host", "h1"}};
 	EXPECT_EQ(series[0].labels, expected);
 	EXPECT_EQ(series[0].samples[0].timestamp_ms, 1700000000000);
+}
+
+// RFC 7617's example, and a password whose encoding needs one '='.
+TEST(RemoteWriteOutput, SendsBasicAuthCredentials)
+{
+	test::LoopbackServer server([](const test::LoopbackRequest &) {
+		return test::LoopbackAnswer{204, {}, {}, false};
+	});
+	const auto password = std::filesystem::temp_directory_path() /
+			      ("vigil-rw-password-" + std::to_string(::getpid()));
+	for (auto [user, secret] : {std::pair{"Aladdin", "open sesame"}, std::pair{"ab", "cd"}}) {
+		std::ofstream(password) << secret << "\n";
+		RemoteWriteConfig c = fastConfig();
+		c.url = server.url("/api/v1/write");
+		c.basic_auth_username = user;
+		c.basic_auth_password_file = password;
+		RemoteWriteOutput out(c);
+		out.write(flushOf(0, 1, 1700000000));
+		out.close(60);
+	}
+	std::filesystem::remove(password);
+	auto requests = server.requests();
+	ASSERT_EQ(requests.size(), 2u);
+	EXPECT_EQ(requests[0].header("Authorization"), "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+	EXPECT_EQ(requests[1].header("Authorization"), "Basic YWI6Y2Q=");
 }

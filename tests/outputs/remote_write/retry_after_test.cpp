@@ -5,7 +5,7 @@
 // depends on timing.
 #include "outputs/remote_write/output.hpp"
 
-#include <httplib.h>
+#include "../../http/loopback_server.hpp"
 
 #include <gtest/gtest.h>
 
@@ -14,7 +14,6 @@
 #include <functional>
 #include <mutex>
 #include <string>
-#include <thread>
 
 using namespace vigil;
 
@@ -40,30 +39,17 @@ FlushResult oneGauge()
 class RefusingReceiver {
 public:
 	RefusingReceiver(int status, std::function<std::string()> retry_after)
+	    : server_([this, status, retry_after](const test::LoopbackRequest &) {
+		      std::lock_guard lock(mutex_);
+		      if (posts_++ == 0)
+			      return test::LoopbackAnswer{
+				      status, {{"Retry-After", retry_after()}}, {}, false};
+		      return test::LoopbackAnswer{204, {}, {}, false};
+	      })
 	{
-		server_.Post("/api/v1/write", [this, status, retry_after](const httplib::Request &,
-									  httplib::Response &res) {
-			std::lock_guard lock(mutex_);
-			if (posts_++ == 0) {
-				res.status = status;
-				res.set_header("Retry-After", retry_after());
-			} else {
-				res.status = 204;
-			}
-		});
-		port_ = server_.bind_to_any_port("127.0.0.1");
-		serving_ = std::thread([this] { server_.listen_after_bind(); });
-	}
-	~RefusingReceiver()
-	{
-		server_.stop();
-		serving_.join();
 	}
 
-	std::string url() const
-	{
-		return "http://127.0.0.1:" + std::to_string(port_) + "/api/v1/write";
-	}
+	std::string url() const { return server_.url("/api/v1/write"); }
 	int posts()
 	{
 		std::lock_guard lock(mutex_);
@@ -71,11 +57,9 @@ public:
 	}
 
 private:
-	httplib::Server server_;
-	int port_ = 0;
-	std::thread serving_;
 	std::mutex mutex_;
 	int posts_ = 0;
+	test::LoopbackServer server_; // last: its thread uses the members above
 };
 
 RemoteWriteConfig configFor(const RefusingReceiver &receiver, double max_backoff)

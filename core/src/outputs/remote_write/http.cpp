@@ -3,18 +3,18 @@
 
 #include "build_config.hpp"
 #include "config/agent_config.hpp"
+#include "http/client.hpp"
 
+#include <boost/archive/iterators/base64_from_binary.hpp>
+#include <boost/archive/iterators/transform_width.hpp>
 #include <fmt/format.h>
 
-#include <httplib.h>
-
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <memory>
-#include <regex>
 #include <sstream>
 #include <stdexcept>
 
@@ -41,56 +41,69 @@ std::string readSecretFile(const std::filesystem::path &file, const char *what)
 	return s;
 }
 
-void setTimeouts(httplib::Client &client, double seconds)
+// RFC 7617 credentials: base64 of "user:password", with Boost's header-only
+// encoding iterators (6-bit groups of the bytes, mapped to the alphabet),
+// padded to a multiple of 4.
+std::string basicCredentials(const std::string &user, const std::string &password)
 {
-	const auto sec = static_cast<time_t>(seconds);
-	const auto usec = static_cast<time_t>((seconds - static_cast<double>(sec)) * 1e6);
-	client.set_connection_timeout(sec, usec);
-	client.set_read_timeout(sec, usec);
-	client.set_write_timeout(sec, usec);
+	using namespace boost::archive::iterators;
+	using Encoder = base64_from_binary<transform_width<std::string::const_iterator, 6, 8>>;
+	const std::string in = user + ":" + password;
+	std::string out(Encoder(in.begin()), Encoder(in.end()));
+	out.append((3 - in.size() % 3) % 3, '=');
+	return out;
 }
 
 } // namespace
 
 RemoteWritePost makeRemoteWriteHttpPost(const RemoteWriteConfig &config)
 {
-	static const std::regex url_re(R"(^(https?://[^/?#]+)([^#]*)$)", std::regex::icase);
-	std::smatch m;
-	if (!std::regex_match(config.url, m, url_re))
+	std::string why;
+	auto url = parseHttpUrl(config.url, &why);
+	if (!url)
 		throw std::runtime_error("remote_write: url must be http://host[:port]/path or "
 					 "https://..., got '" +
-					 config.url + "'");
-	const std::string base = m[1];
-	const std::string path = m[2].length() ? std::string(m[2]) : "/";
-
-	auto client = std::make_shared<httplib::Client>(base);
-	if (!client->is_valid())
-		throw std::runtime_error("remote_write: cannot use url '" + config.url + "'");
-	client->set_keep_alive(true);
+					 config.url + "': " + why);
+	auto request = std::make_shared<HttpClientRequest>();
+	request->method = "POST";
+	request->target = url->target;
+	request->headers = {
+		{"Content-Type", "application/x-protobuf"},
+		{"Content-Encoding", "snappy"},
+		{"X-Prometheus-Remote-Write-Version", "0.1.0"},
+		{"User-Agent", "vigil/" VIGIL_VERSION},
+	};
 	if (!config.bearer_token_file.empty())
-		client->set_bearer_token_auth(
-			readSecretFile(config.bearer_token_file, "bearer_token"));
+		request->headers.emplace_back(
+			"Authorization",
+			"Bearer " + readSecretFile(config.bearer_token_file, "bearer_token"));
 	if (!config.basic_auth_username.empty())
-		client->set_basic_auth(config.basic_auth_username,
-				       readSecretFile(config.basic_auth_password_file, "password"));
+		request->headers.emplace_back(
+			"Authorization",
+			"Basic " + basicCredentials(config.basic_auth_username,
+						    readSecretFile(config.basic_auth_password_file,
+								   "password")));
+	std::shared_ptr<HttpClient> client;
+	try {
+		client = std::make_shared<HttpClient>(*url);
+	} catch (const std::exception &e) {
+		throw std::runtime_error("remote_write: cannot use url '" + config.url +
+					 "': " + e.what());
+	}
 
-	return [client, path](const std::string &body, double timeout) {
-		setTimeouts(*client, std::max(timeout, 0.001));
-		httplib::Headers headers{
-			{"Content-Encoding", "snappy"},
-			{"X-Prometheus-Remote-Write-Version", "0.1.0"},
-			{"User-Agent", "vigil/" VIGIL_VERSION},
-		};
+	return [client, request](const std::string &body, double timeout) {
+		request->body = body;
+		HttpClientResponse res = client->send(*request, std::max(timeout, 0.001));
+		request->body = {};
 		HttpPostResult out;
-		auto res = client->Post(path, headers, body, "application/x-protobuf");
-		if (!res) {
-			out.error = httplib::to_string(res.error());
+		if (res.status == 0) {
+			out.error = std::move(res.error);
 			return out;
 		}
-		out.status = res->status;
-		if (res->status < 200 || res->status >= 300) {
-			out.error = res->body.substr(0, 256);
-			out.retry_after = res->get_header_value("Retry-After");
+		out.status = res.status;
+		if (res.status < 200 || res.status >= 300) {
+			out.error = res.body.substr(0, 256);
+			out.retry_after = res.header("Retry-After");
 		}
 		return out;
 	};

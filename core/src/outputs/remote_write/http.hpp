@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The HTTP side of remote write: one POST of an encoded body to the
-// configured URL, with the remote-write 1.0 headers and optional auth
-// (cpp-httplib; https through its OpenSSL support).
+// configured URL, with the remote-write 1.0 headers and optional auth, on
+// the agent's HttpClient (http/client.hpp: one kept-alive connection;
+// https:// in builds with TLS).
 #pragma once
 
 #include <functional>

@@ -20,7 +20,7 @@ SendOutcome classifyResponse(int status)
 	if (status == 0 || status == 429 || status >= 500)
 		return SendOutcome::Retry;
 	// 4xx (bad labels, out-of-order samples, auth) and anything unexpected
-	// (1xx, 3xx: httplib does not follow redirects for a POST body).
+	// (1xx, 3xx: the HTTP client follows no redirect with a POST body).
 	return SendOutcome::Reject;
 }
 
