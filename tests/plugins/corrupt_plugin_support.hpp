@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <stdexcept>
 #include <string>
 
 namespace vigil::test {
@@ -63,8 +64,43 @@ protected:
 	}
 	Elf64_Rela rela(uint64_t k) const { return elf.get<Elf64_Rela>(at(DT_RELA) + k * 24); }
 	void setRela(uint64_t k, const Elf64_Rela &r) { elf.set(at(DT_RELA) + k * 24, r); }
-	// The first relocation ld.so resolves through a symbol.
-	uint64_t firstSymbolic() const { return elf.dynamic(DT_RELACOUNT).d_un.d_val; }
+	uint64_t relaCount() const
+	{
+		return elf.dynamic(DT_RELASZ).d_un.d_val / sizeof(Elf64_Rela);
+	}
+	// The first relocation of DT_RELA that ld.so resolves through a symbol:
+	// the relative ones come first, DT_RELACOUNT of them.
+	uint64_t firstSymbolic() const
+	{
+		const uint64_t k = elf.dynamic(DT_RELACOUNT).d_un.d_val;
+		if (k >= relaCount())
+			throw std::runtime_error(
+				"DT_RELA of the fixture holds no symbolic relocation");
+		return k;
+	}
+	// The PT_LOAD holding the symbol table, and how many symbols its file
+	// part has room for from DT_SYMTAB on (the pre-check's bound).
+	Elf64_Phdr symbolSegment() const
+	{
+		return elf.phdr(elf.loadHolding(elf.dynamic(DT_SYMTAB).d_un.d_ptr).value());
+	}
+	uint64_t symbolRoom() const
+	{
+		const Elf64_Phdr p = symbolSegment();
+		return (p.p_vaddr + p.p_filesz - elf.dynamic(DT_SYMTAB).d_un.d_ptr) /
+		       sizeof(Elf64_Sym);
+	}
+	// A loaded address that is not code, for the pointers ld.so calls:
+	// the dynamic section's, in the writable segment on every layout.
+	// (DT_STRTAB would not do: aarch64 keeps the string table in the code
+	// segment, and a call there runs it.)
+	uint64_t dataAddress() const
+	{
+		const uint64_t address = elf.phdr(elf.lastSegment(PT_DYNAMIC).value()).p_vaddr;
+		if (elf.phdr(elf.loadHolding(address).value()).p_flags & PF_X)
+			throw std::runtime_error("the dynamic section is in an executable segment");
+		return address;
+	}
 	Elf64_Verneed verneed() const { return elf.get<Elf64_Verneed>(at(DT_VERNEED)); }
 	// ld.so's version count: the highest vna_other, plus one.
 	unsigned versions() const

@@ -1,14 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 // A built plugin as bytes, for the tests that corrupt it: the ELF header,
-// program headers and dynamic entries found and patched in place.  64-bit,
-// host byte order, like every plugin the agent under test loads (the loader
-// tests assume a 64-bit agent).
+// program headers, sections and dynamic entries found and patched in place.
+// 64-bit, host byte order, like every plugin the agent under test loads (the
+// loader tests assume a 64-bit agent).
+//
+// Tests find what they corrupt through these (the PT_LOAD holding an
+// address, the section named .text, ...), never at fixed offsets: how many
+// segments a linker makes and what shares one differs between machines
+// (x86_64 gives read-only data a segment of its own, aarch64 puts it in the
+// code segment).
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <elf.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -78,6 +86,67 @@ public:
 			if (phdr(i).p_type == type)
 				found = i;
 		return found;
+	}
+
+	// Indexes of the PT_LOAD headers, in table order (ld.so's order).
+	std::vector<size_t> loads() const
+	{
+		std::vector<size_t> found;
+		for (size_t i = 0; i < phnum(); ++i)
+			if (phdr(i).p_type == PT_LOAD)
+				found.push_back(i);
+		return found;
+	}
+	// Index of the PT_LOAD whose memory holds `address`.
+	std::optional<size_t> loadHolding(uint64_t address) const
+	{
+		for (size_t i : loads()) {
+			const Elf64_Phdr p = phdr(i);
+			if (address >= p.p_vaddr && address - p.p_vaddr < p.p_memsz)
+				return i;
+		}
+		return std::nullopt;
+	}
+	// An address no PT_LOAD maps: a 64 KiB boundary at least 64 KiB past
+	// the end of the highest segment.  64 KiB is the largest page size of
+	// the machines the agent runs on, so no page ld.so maps reaches it.
+	uint64_t unmappedAddress() const
+	{
+		constexpr uint64_t k64KiB = 0x10000;
+		uint64_t end = 0;
+		for (size_t i : loads())
+			end = std::max(end, phdr(i).p_vaddr + phdr(i).p_memsz);
+		return (end + k64KiB - 1) / k64KiB * k64KiB + k64KiB;
+	}
+
+	// The section headers.  ld.so never reads them, but they say what lies
+	// where in the segments (.text, .dynsym, ...).
+	std::vector<Elf64_Shdr> sections() const
+	{
+		const Elf64_Ehdr h = header();
+		std::vector<Elf64_Shdr> found;
+		for (size_t i = 0; i < h.e_shnum; ++i)
+			found.push_back(get<Elf64_Shdr>(h.e_shoff + i * sizeof(Elf64_Shdr)));
+		return found;
+	}
+	std::optional<Elf64_Shdr> section(const std::string &name) const
+	{
+		const auto all = sections();
+		const size_t names = header().e_shstrndx;
+		if (names >= all.size())
+			return std::nullopt;
+		for (const Elf64_Shdr &s : all)
+			if (stringAt(all[names].sh_offset + s.sh_name) == name)
+				return s;
+		return std::nullopt;
+	}
+	// The NUL-terminated string at file offset `offset`.
+	std::string stringAt(uint64_t offset) const
+	{
+		if (offset >= bytes_.size())
+			throw std::out_of_range("string past the end of the ELF bytes");
+		const auto begin = bytes_.begin() + std::ptrdiff_t(offset);
+		return std::string(begin, std::find(begin, bytes_.end(), '\0'));
 	}
 
 	// The file offset that holds `address`, through the PT_LOAD holding it.

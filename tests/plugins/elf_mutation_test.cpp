@@ -23,6 +23,7 @@
 #include <map>
 #include <random>
 #include <regex>
+#include <vector>
 
 namespace vigil {
 namespace {
@@ -80,9 +81,44 @@ void flipBits(test::ElfBytes &elf, Random &random, uint64_t begin, uint64_t end)
 		elf.bytes()[begin + pick(random, end - begin)] ^= uint8_t(1u << pick(random, 8));
 }
 
+struct Span {
+	uint64_t begin, end; // file offsets
+};
+
+// The tables ld.so reads through the dynamic section (.gnu.hash, .dynsym,
+// .dynstr, the version tables, the relocations): the sections at the
+// addresses its entries give, wherever the linker put them.
+std::vector<Span> dynamicTables(const test::ElfBytes &elf)
+{
+	std::vector<Span> tables;
+	for (const int64_t tag : {DT_HASH, DT_GNU_HASH, DT_SYMTAB, DT_STRTAB, DT_VERSYM, DT_VERNEED,
+				  DT_VERDEF, DT_RELA, DT_JMPREL}) {
+		if (!elf.dynamicIndex(tag))
+			continue;
+		const uint64_t address = elf.dynamic(tag).d_un.d_ptr;
+		for (const Elf64_Shdr &s : elf.sections())
+			if (s.sh_type != SHT_NOBITS && (s.sh_flags & SHF_ALLOC) &&
+			    s.sh_addr == address && s.sh_size > 0)
+				tables.push_back({s.sh_offset, s.sh_offset + s.sh_size});
+	}
+	return tables;
+}
+
+// The instructions: sections marked executable, not whole executable
+// segments (aarch64's also holds the tables above and read-only data).
+std::vector<Span> code(const test::ElfBytes &elf)
+{
+	std::vector<Span> found;
+	for (const Elf64_Shdr &s : elf.sections())
+		if ((s.sh_flags & SHF_EXECINSTR) && s.sh_type != SHT_NOBITS)
+			found.push_back({s.sh_offset, s.sh_offset + s.sh_size});
+	return found;
+}
+
 // Applies one random mutation; returns its kind (for the counts) and sets
 // `length` to the size to write.
-std::string mutate(test::ElfBytes &elf, Random &random, size_t &length)
+std::string mutate(test::ElfBytes &elf, const std::vector<Span> &tables,
+		   const std::vector<Span> &instructions, Random &random, size_t &length)
 {
 	const uint64_t size = elf.size();
 	length = size;
@@ -90,7 +126,6 @@ std::string mutate(test::ElfBytes &elf, Random &random, size_t &length)
 	const uint64_t phdrs = h.e_phoff, phdrs_end = phdrs + h.e_phnum * sizeof(Elf64_Phdr);
 	const Elf64_Phdr dyn = elf.phdr(elf.lastSegment(PT_DYNAMIC).value());
 	const uint64_t dyn_at = elf.fileOffset(dyn.p_vaddr), dyn_end = dyn_at + dyn.p_filesz;
-	const Elf64_Phdr tables = elf.phdr(elf.firstSegment(PT_LOAD).value());
 	switch (pick(random, 7)) {
 	case 0:
 		length = pick(random, size);
@@ -116,20 +151,18 @@ std::string mutate(test::ElfBytes &elf, Random &random, size_t &length)
 			randomBytes(elf, random, dyn_at, dyn_end);
 		return "dynamic section value";
 	}
-	case 5:
-		// .gnu.hash, .dynsym, .dynstr, the version tables, the relocations.
-		flipBits(elf, random, tables.p_offset, tables.p_offset + tables.p_filesz);
+	case 5: {
+		const Span table = tables[pick(random, tables.size())];
+		flipBits(elf, random, table.begin, table.end);
 		return "table bit flips";
+	}
 	default: {
 		// Anywhere but code: a flipped instruction tests the plugin, not
 		// the loader.
 		const uint64_t at = pick(random, size);
-		for (size_t i = 0; i < elf.phnum(); ++i) {
-			const Elf64_Phdr p = elf.phdr(i);
-			if (p.p_type == PT_LOAD && (p.p_flags & PF_X) && at >= p.p_offset &&
-			    at < p.p_offset + p.p_filesz)
+		for (const Span &c : instructions)
+			if (at + 64 > c.begin && at < c.end)
 				return "none (code)";
-		}
 		flipBits(elf, random, at, std::min(size, at + 64));
 		return "bit flips";
 	}
@@ -183,6 +216,9 @@ std::string loadInChild(const std::filesystem::path &path)
 TEST(ElfMutation, NoAcceptedMutantDiesOfSigbus)
 {
 	const test::ElfBytes original(test::fixture("good_check.so"));
+	const std::vector<Span> tables = dynamicTables(original), instructions = code(original);
+	ASSERT_FALSE(tables.empty());
+	ASSERT_FALSE(instructions.empty());
 	test::TempDir dir;
 	const auto path = dir.path() / "mutant.so";
 	Random random(kSeed);
@@ -190,7 +226,7 @@ TEST(ElfMutation, NoAcceptedMutantDiesOfSigbus)
 	for (int n = 0; n < kMutants; ++n) {
 		test::ElfBytes mutant = original;
 		size_t length = 0;
-		const std::string kind = mutate(mutant, random, length);
+		const std::string kind = mutate(mutant, tables, instructions, random, length);
 		++kinds[kind];
 		mutant.write(path, length);
 		try {

@@ -22,28 +22,29 @@ TEST_F(CorruptDynamic, RelocationNamesASymbolPastTheTable)
 	Elf64_Rela r = rela(k);
 	r.r_info = ELF64_R_INFO(0xffffff, ELF64_R_TYPE(r.r_info));
 	setRela(k, r);
-	const Elf64_Phdr first = elf.phdr(elf.firstSegment(PT_LOAD).value());
-	const uint64_t room = (first.p_vaddr + first.p_filesz - elf.dynamic(DT_SYMTAB).d_un.d_ptr) /
-			      sizeof(Elf64_Sym);
 	EXPECT_EQ(reasonFor(), "corrupt relocation " + std::to_string(k) +
 				       " in DT_RELA: symbol 16777215, DT_SYMTAB has room for " +
-				       std::to_string(room));
+				       std::to_string(symbolRoom()));
 }
 
 TEST_F(CorruptDynamic, RelocationWritesOutsideTheImage)
 {
 	Elf64_Rela r = rela(0);
-	r.r_offset = 0x10000000;
+	r.r_offset = elf.unmappedAddress();
 	setRela(0, r);
-	EXPECT_EQ(reasonFor(), "corrupt relocation 0 in DT_RELA: it writes at 0x10000000, outside "
-			       "every loaded segment");
+	EXPECT_EQ(reasonFor(), "corrupt relocation 0 in DT_RELA: it writes at " +
+				       hexText(r.r_offset) + ", outside every loaded segment");
 }
 
 TEST_F(CorruptDynamic, RelocationWritesReadOnlyMemory)
 {
-	const size_t text = elf.firstSegment(PT_LOAD).value() + 1;
+	// Into the code: the segment holding .text, read-only on every layout
+	// (whatever else shares it).
+	const uint64_t code = elf.section(".text").value().sh_addr;
+	const size_t text = elf.loadHolding(code).value();
+	ASSERT_FALSE(elf.phdr(text).p_flags & PF_W);
 	Elf64_Rela r = rela(0);
-	r.r_offset = elf.phdr(text).p_vaddr;
+	r.r_offset = code;
 	setRela(0, r);
 	EXPECT_EQ(reasonFor(), "corrupt relocation 0 in DT_RELA: it writes at " +
 				       hexText(r.r_offset) + ", in read-only segment " +
@@ -52,7 +53,7 @@ TEST_F(CorruptDynamic, RelocationWritesReadOnlyMemory)
 
 TEST_F(CorruptDynamic, RelativeCountPastTheTable)
 {
-	const uint64_t entries = elf.dynamic(DT_RELASZ).d_un.d_val / sizeof(Elf64_Rela);
+	const uint64_t entries = relaCount();
 	elf.setDynamic(DT_RELACOUNT, entries + 1);
 	EXPECT_EQ(reasonFor(), "corrupt dynamic section: DT_RELACOUNT " +
 				       std::to_string(entries + 1) + " is more than the " +
@@ -134,38 +135,47 @@ TEST_F(CorruptDynamic, IfuncResolverIsNotCode)
 	const auto types = hostRelocationTypes();
 	if (!types)
 		GTEST_SKIP() << "no relocation types known for this machine";
+	// A loaded address that is not code: ld.so would call it while it
+	// relocates.
 	const uint64_t k = firstSymbolic();
-	const uint64_t strtab = elf.dynamic(DT_STRTAB).d_un.d_ptr;
+	const uint64_t data = dataAddress();
 	Elf64_Rela r = rela(k);
 	r.r_info = ELF64_R_INFO(0, types->irelative);
-	r.r_addend = int64_t(strtab);
+	r.r_addend = int64_t(data);
 	setRela(k, r);
 	EXPECT_EQ(reasonFor(), "corrupt relocation " + std::to_string(k) +
-				       " in DT_RELA: its ifunc resolver at " + hexText(strtab) +
+				       " in DT_RELA: its ifunc resolver at " + hexText(data) +
 				       " is outside every executable segment");
 }
 
 TEST_F(CorruptDynamic, InitArrayEntryNotRelocated)
 {
-	const uint64_t strtab = elf.dynamic(DT_STRTAB).d_un.d_ptr;
-	elf.setDynamic(DT_INIT_ARRAY, strtab);
+	// The symbol table: in the file, word-aligned (the pre-check requires
+	// it), and no relocation writes there.
+	const uint64_t symtab = elf.dynamic(DT_SYMTAB).d_un.d_ptr;
+	elf.setDynamic(DT_INIT_ARRAY, symtab);
 	EXPECT_EQ(reasonFor(),
-		  "corrupt DT_INIT_ARRAY: entry 0 at " + hexText(strtab) + " is not relocated");
+		  "corrupt DT_INIT_ARRAY: entry 0 at " + hexText(symtab) + " is not relocated");
 }
 
 TEST_F(CorruptDynamic, InitArrayEntryPointsOutsideCode)
 {
+	// The relative relocation that fills the first entry now points it
+	// past the image.
 	const uint64_t slot = elf.dynamic(DT_INIT_ARRAY).d_un.d_ptr;
-	const uint64_t count = elf.dynamic(DT_RELASZ).d_un.d_val / sizeof(Elf64_Rela);
-	for (uint64_t k = 0; k < count; ++k) {
+	const uint64_t outside = elf.unmappedAddress();
+	int patched = 0;
+	for (uint64_t k = 0; k < relaCount(); ++k) {
 		Elf64_Rela r = rela(k);
 		if (r.r_offset == slot) {
-			r.r_addend = 0x4000000000001220;
+			r.r_addend = int64_t(outside);
 			setRela(k, r);
+			++patched;
 		}
 	}
-	EXPECT_EQ(reasonFor(), "corrupt DT_INIT_ARRAY: entry 0 points at 0x4000000000001220, "
-			       "outside every executable segment");
+	ASSERT_GT(patched, 0) << "no DT_RELA entry relocates DT_INIT_ARRAY's first word";
+	EXPECT_EQ(reasonFor(), "corrupt DT_INIT_ARRAY: entry 0 points at " + hexText(outside) +
+				       ", which is outside every executable segment");
 }
 
 } // namespace

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The ELF pre-check against truncated plugins and lying program headers:
 // each corrupted copy of good_check.so is refused with its exact reason,
-// before dlopen() could map it past its end (SIGBUS) or anywhere else.
+// before dlopen() could map it past its end (SIGBUS) or anywhere else.  The
+// segments ld.so reads through memory: elf_read_segments_test.cpp.
 #include "corrupt_plugin_support.hpp"
 #include "plugins/elf_header.hpp"
 
@@ -24,15 +25,6 @@ using test::rejection;
 
 constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
 
-std::vector<size_t> loads(const test::ElfBytes &elf)
-{
-	std::vector<size_t> found;
-	for (size_t i = 0; i < elf.phnum(); ++i)
-		if (elf.phdr(i).p_type == PT_LOAD)
-			found.push_back(i);
-	return found;
-}
-
 // What the pre-check says about the first `cut` bytes of an intact file:
 // the first structure, in the order it checks them, that ends past the cut.
 std::string expectedCutReason(const test::ElfBytes &elf, uint64_t cut)
@@ -47,7 +39,7 @@ std::string expectedCutReason(const test::ElfBytes &elf, uint64_t cut)
 	if (table_end > cut)
 		return "truncated: program header table ends at byte " + std::to_string(table_end) +
 		       has;
-	for (size_t i : loads(elf)) {
+	for (size_t i : elf.loads()) {
 		const Elf64_Phdr p = elf.phdr(i);
 		if (p.p_offset + p.p_filesz > cut)
 			return "truncated: segment " + std::to_string(i) + " ends at byte " +
@@ -89,13 +81,15 @@ TEST_F(CorruptPlugin, EveryCutIsRefusedAsTruncated)
 	EXPECT_TRUE(kinds.count("not an ELF file"));
 	EXPECT_TRUE(kinds.count("truncated ELF header"));
 	EXPECT_TRUE(kinds.count("truncated: program header table"));
-	EXPECT_TRUE(kinds.count("truncated: segment 0"));
+	EXPECT_TRUE(kinds.count("truncated: segment " + std::to_string(elf.loads().front())));
 	EXPECT_TRUE(kinds.count("truncated: section header table"));
 }
 
+// The checks of one PT_LOAD hold for each: these corrupt the last, which
+// every layout has (and which also shows the ones before it pass).
 TEST_F(CorruptPlugin, SegmentOffsetOverflows)
 {
-	const size_t i = loads(elf).at(1);
+	const size_t i = elf.loads().back();
 	Elf64_Phdr p = elf.phdr(i);
 	p.p_offset = kMax - 0xf;
 	elf.setPhdr(i, p);
@@ -106,7 +100,7 @@ TEST_F(CorruptPlugin, SegmentOffsetOverflows)
 
 TEST_F(CorruptPlugin, SegmentSizeOverflows)
 {
-	const size_t i = loads(elf).at(1);
+	const size_t i = elf.loads().back();
 	Elf64_Phdr p = elf.phdr(i);
 	p.p_filesz = p.p_memsz = kMax;
 	elf.setPhdr(i, p);
@@ -117,7 +111,7 @@ TEST_F(CorruptPlugin, SegmentSizeOverflows)
 
 TEST_F(CorruptPlugin, SegmentLargerInTheFileThanInMemory)
 {
-	const size_t i = loads(elf).at(1);
+	const size_t i = elf.loads().back();
 	Elf64_Phdr p = elf.phdr(i);
 	p.p_filesz = p.p_memsz + 1;
 	elf.setPhdr(i, p);
@@ -128,7 +122,7 @@ TEST_F(CorruptPlugin, SegmentLargerInTheFileThanInMemory)
 
 TEST_F(CorruptPlugin, SegmentPastTheEndOfTheFile)
 {
-	const size_t i = loads(elf).back();
+	const size_t i = elf.loads().back();
 	Elf64_Phdr p = elf.phdr(i);
 	p.p_filesz = p.p_memsz = elf.size();
 	elf.setPhdr(i, p);
@@ -139,7 +133,7 @@ TEST_F(CorruptPlugin, SegmentPastTheEndOfTheFile)
 
 TEST_F(CorruptPlugin, SegmentAddressOverflows)
 {
-	const size_t i = loads(elf).back();
+	const size_t i = elf.loads().back();
 	Elf64_Phdr p = elf.phdr(i);
 	p.p_vaddr = kMax - 0xf;
 	elf.setPhdr(i, p);
@@ -150,7 +144,7 @@ TEST_F(CorruptPlugin, SegmentAddressOverflows)
 
 TEST_F(CorruptPlugin, SegmentAddressAndOffsetNotCongruent)
 {
-	const size_t i = loads(elf).at(1);
+	const size_t i = elf.loads().back();
 	Elf64_Phdr p = elf.phdr(i);
 	p.p_vaddr += 8;
 	elf.setPhdr(i, p);
@@ -162,9 +156,11 @@ TEST_F(CorruptPlugin, SegmentAddressAndOffsetNotCongruent)
 
 TEST_F(CorruptPlugin, SegmentsOutOfOrder)
 {
-	// The last two loads: aarch64's default layout has two, x86_64's four.
-	const auto all = loads(elf);
-	ASSERT_GE(all.size(), 2u);
+	// The last two loads, however many there are (x86_64's default layout
+	// has four, aarch64's two): ld.so maps them in table order.
+	const auto all = elf.loads();
+	if (all.size() < 2)
+		GTEST_SKIP() << "good_check.so has a single PT_LOAD: no two segments to reorder";
 	const size_t first = all[all.size() - 2], second = all[all.size() - 1];
 	Elf64_Phdr p = elf.phdr(second);
 	// Still congruent with its offset, now on the first page of `first`.
@@ -179,7 +175,7 @@ TEST_F(CorruptPlugin, SegmentsOutOfOrder)
 
 TEST_F(CorruptPlugin, NoLoadableSegment)
 {
-	for (size_t i : loads(elf)) {
+	for (size_t i : elf.loads()) {
 		Elf64_Phdr p = elf.phdr(i);
 		p.p_type = PT_NULL;
 		elf.setPhdr(i, p);
@@ -241,101 +237,6 @@ TEST_F(CorruptPlugin, SectionHeaderTablePastTheEnd)
 	EXPECT_EQ(reasonFor(), "truncated: section header table ends at byte " +
 				       std::to_string(h.e_shoff + h.e_shnum * h.e_shentsize) +
 				       ", the file has " + size());
-}
-
-TEST_F(CorruptPlugin, DynamicSegmentOutsideEveryLoad)
-{
-	const size_t i = elf.lastSegment(PT_DYNAMIC).value();
-	Elf64_Phdr p = elf.phdr(i);
-	p.p_vaddr = 0x40000000;
-	elf.setPhdr(i, p);
-	EXPECT_EQ(reasonFor(), "corrupt dynamic section: " + std::to_string(p.p_filesz) +
-				       " bytes at address 0x40000000 are outside the file part of "
-				       "every loaded segment");
-}
-
-TEST_F(CorruptPlugin, DynamicSegmentPastTheEndOfTheFile)
-{
-	const size_t i = elf.lastSegment(PT_DYNAMIC).value();
-	Elf64_Phdr p = elf.phdr(i);
-	p.p_offset = elf.size();
-	elf.setPhdr(i, p);
-	EXPECT_EQ(reasonFor(), "truncated: segment " + std::to_string(i) + " ends at byte " +
-				       std::to_string(elf.size() + p.p_filesz) + ", the file has " +
-				       size());
-}
-
-TEST_F(CorruptPlugin, NoDynamicSegment)
-{
-	const size_t i = elf.lastSegment(PT_DYNAMIC).value();
-	Elf64_Phdr p = elf.phdr(i);
-	p.p_type = PT_NULL;
-	elf.setPhdr(i, p);
-	EXPECT_EQ(reasonFor(), "corrupt ELF file: no dynamic section (PT_DYNAMIC)");
-}
-
-TEST_F(CorruptPlugin, NoteRunsPastItsSegment)
-{
-	const size_t i = elf.firstSegment(PT_NOTE).value();
-	const uint64_t note = elf.fileOffset(elf.phdr(i).p_vaddr);
-	elf.set<uint32_t>(note + 4, 0x10000); // n_descsz
-	EXPECT_EQ(reasonFor(), "corrupt note segment " + std::to_string(i) +
-				       ": the note at byte 0 runs past its end");
-}
-
-// Found by the fuzzer (an out-of-bounds read under ASan): the last note's
-// alignment padding reaches past the segment, which is fine.
-TEST_F(CorruptPlugin, NoteSegmentEndingInsideThePadding)
-{
-	const size_t i = elf.firstSegment(PT_NOTE).value();
-	Elf64_Phdr p = elf.phdr(i);
-	const uint64_t note = elf.fileOffset(p.p_vaddr);
-	const uint32_t desc = elf.get<uint32_t>(note + 4);
-	elf.set<uint32_t>(note + 4, desc - 1);
-	p.p_filesz = p.p_memsz = p.p_memsz - 1;
-	ASSERT_NE(p.p_memsz % 4, 0u);
-	elf.setPhdr(i, p);
-	EXPECT_EQ(reasonFor(), "loaded");
-}
-
-// The segments below are made from PT_GNU_STACK, which ld.so only reads
-// flags from.
-TEST_F(CorruptPlugin, TlsImageOutsideTheFile)
-{
-	const size_t i = elf.firstSegment(PT_GNU_STACK).value();
-	Elf64_Phdr p = elf.phdr(i);
-	p.p_type = PT_TLS;
-	p.p_vaddr = 0x40000000;
-	p.p_filesz = p.p_memsz = 16;
-	elf.setPhdr(i, p);
-	EXPECT_EQ(reasonFor(),
-		  "corrupt TLS image (segment " + std::to_string(i) +
-			  "): 16 bytes at address 0x40000000 are outside the file part "
-			  "of every loaded segment");
-}
-
-TEST_F(CorruptPlugin, ProgramHeaderSegmentElsewhere)
-{
-	const size_t i = elf.firstSegment(PT_GNU_STACK).value();
-	const uint64_t note = elf.phdr(elf.firstSegment(PT_NOTE).value()).p_vaddr;
-	Elf64_Phdr p = elf.phdr(i);
-	p.p_type = PT_PHDR;
-	p.p_vaddr = note;
-	elf.setPhdr(i, p);
-	EXPECT_EQ(reasonFor(), "corrupt PT_PHDR: address " + hexText(note) +
-				       " does not hold the program header table");
-}
-
-TEST_F(CorruptPlugin, RelroOutsideTheImage)
-{
-	const size_t i = elf.firstSegment(PT_GNU_RELRO).value();
-	Elf64_Phdr p = elf.phdr(i);
-	p.p_vaddr = 0x40000000;
-	elf.setPhdr(i, p);
-	EXPECT_EQ(reasonFor(), "corrupt RELRO segment " + std::to_string(i) + ": " +
-				       std::to_string(p.p_memsz) +
-				       " bytes at address 0x40000000 are outside every loaded "
-				       "segment");
 }
 
 TEST(ElfLayout, FifoIsNotARegularFile)

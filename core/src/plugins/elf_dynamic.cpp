@@ -114,9 +114,11 @@ void checkPresence(const DynamicEntries &d, const Header &h)
 // DT_INIT and DT_FINI are called: they must be code.
 void checkFunction(const Image &image, const DynamicEntries &d, uint64_t tag, const char *name)
 {
-	if (d.has(tag) && !image.holdsCode(d[tag]))
-		corruptDynamic(std::string(name) + " " + hex(d[tag]) +
-			       " is outside every executable segment");
+	if (!d.has(tag))
+		return;
+	const std::string problem = image.codeProblem(d[tag]);
+	if (!problem.empty())
+		corruptDynamic(std::string(name) + " " + hex(d[tag]) + " " + problem);
 }
 
 // ld.so calls every word of the init and fini arrays as the relocations
@@ -137,10 +139,10 @@ void checkFunctionArray(const Image &image, const Relocations &relocations, cons
 		if (it == words.end())
 			throw PluginError("corrupt " + name + ": entry " + std::to_string(j) +
 					  " at " + hex(slot) + " is not relocated");
-		if (it->second && !image.holdsCode(*it->second))
+		const std::string problem = it->second ? image.codeProblem(*it->second) : "";
+		if (!problem.empty())
 			throw PluginError("corrupt " + name + ": entry " + std::to_string(j) +
-					  " points at " + hex(*it->second) +
-					  ", outside every executable segment");
+					  " points at " + hex(*it->second) + ", which " + problem);
 	}
 }
 

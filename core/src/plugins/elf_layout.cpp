@@ -286,10 +286,36 @@ std::vector<unsigned char> Image::read(uint64_t address, uint64_t length,
 	return file_.read(requireInFile(address, length, what), length);
 }
 
-bool Image::holdsCode(uint64_t address) const
+std::string Image::codeProblem(uint64_t address) const
 {
 	const Segment *s = segmentHolding(address, 1);
-	return s && s->executable() && fileOffset(address, 1);
+	if (!s || !s->executable() || !fileOffset(address, 1))
+		return "is outside every executable segment";
+	if (address % code_alignment_ != 0)
+		return "is not aligned to " + bytes(code_alignment_) +
+		       ", as every instruction of this machine is";
+	return {};
+}
+
+unsigned codeAlignment(unsigned machine)
+{
+	switch (machine) {
+	case EM_AARCH64:
+	case EM_PPC:
+	case EM_PPC64:
+	case EM_MIPS:
+	case EM_SPARC:
+	case EM_SPARCV9:
+#ifdef EM_LOONGARCH
+	case EM_LOONGARCH:
+#endif
+		return 4;
+	case EM_RISCV:
+	case EM_S390:
+		return 2;
+	default:
+		return 1;
+	}
 }
 
 void requireAligned(uint64_t address, unsigned alignment, const std::string &what)
@@ -319,7 +345,7 @@ Image checkSegments(const ElfFile &file, const Header &header, uint64_t page_siz
 				    [](const Segment &s) { return s.type == PT_DYNAMIC; });
 	if (dynamic == segments.rend())
 		throw PluginError("corrupt ELF file: no dynamic section (PT_DYNAMIC)");
-	Image image(file, std::move(loads), *dynamic);
+	Image image(file, std::move(loads), *dynamic, codeAlignment(header.machine));
 	for (const Segment &s : segments) {
 		if (s.type == PT_DYNAMIC)
 			checkDynamicSegment(image, s, header.encoding);

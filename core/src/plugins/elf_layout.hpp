@@ -54,8 +54,12 @@ struct Segment {
 // offset.  Everything else ld.so reads is located through it.
 class Image {
 public:
-	Image(const ElfFile &file, std::vector<Segment> loads, Segment dynamic)
-	    : file_(file), loads_(std::move(loads)), dynamic_(dynamic)
+	// `code_alignment`: what every instruction address of the file's
+	// machine is a multiple of (codeAlignment()).
+	Image(const ElfFile &file, std::vector<Segment> loads, Segment dynamic,
+	      unsigned code_alignment = 1)
+	    : file_(file), loads_(std::move(loads)), dynamic_(dynamic),
+	      code_alignment_(code_alignment)
 	{
 	}
 
@@ -81,15 +85,25 @@ public:
 	std::vector<unsigned char> read(uint64_t address, uint64_t length,
 					const std::string &what) const;
 
-	// True if `address` is in the file part of an executable PT_LOAD: where
-	// a function pointer ld.so calls must point.
-	bool holdsCode(uint64_t address) const;
+	// Why ld.so may not call `address`, or "" if it may: a function pointer
+	// must be in the file part of an executable PT_LOAD ("is outside every
+	// executable segment") and aligned as the machine's instructions are
+	// ("is not aligned to 4 bytes, as every aarch64 instruction is"; a jump
+	// to a misaligned address is a SIGBUS there, not a refused file).
+	std::string codeProblem(uint64_t address) const;
 
 private:
 	const ElfFile &file_;
 	std::vector<Segment> loads_;
 	Segment dynamic_;
+	unsigned code_alignment_;
 };
+
+// The alignment of every instruction address on `machine` (an ELF e_machine):
+// 4 on aarch64, PowerPC, MIPS and LoongArch, 2 on RISC-V (compressed
+// instructions) and s390; 1 elsewhere, x86 and 32-bit Arm included (where a
+// Thumb function's address is odd).
+unsigned codeAlignment(unsigned machine);
 
 // Throws PluginError "corrupt WHAT: address 0x... is not aligned to N
 // bytes": ld.so reads tables in place, and a strict-alignment machine faults

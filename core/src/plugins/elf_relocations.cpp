@@ -201,11 +201,13 @@ void Relocations::checkTargets(uint64_t page) const
 				continue; // R_*_NONE everywhere: ld.so writes nothing
 			checkWrite(r.offset, where);
 			// ld.so calls an ifunc resolver while it relocates.
-			if (types.irelative && r.type == types.irelative &&
-			    !image_.holdsCode(r.addend))
-				throw PluginError("corrupt " + where() +
-						  ": its ifunc resolver at " + hex(r.addend) +
-						  " is outside every executable segment");
+			if (types.irelative && r.type == types.irelative) {
+				const std::string problem = image_.codeProblem(r.addend);
+				if (!problem.empty())
+					throw PluginError("corrupt " + where() +
+							  ": its ifunc resolver at " +
+							  hex(r.addend) + " " + problem);
+			}
 		}
 	visitRelr([&](uint64_t address, uint64_t k) {
 		checkWrite(address, [k] { return "DT_RELR entry " + std::to_string(k); });

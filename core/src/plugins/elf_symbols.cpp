@@ -164,10 +164,10 @@ void checkSymbolEntries(const Image &image, const Header &h, uint64_t symtab, ui
 		const unsigned type = info & 0xf;
 		const bool defined = section != SHN_UNDEF && section < SHN_LORESERVE;
 		if (defined && (type == STT_FUNC || type == STT_GNU_IFUNC)) {
-			if (!image.holdsCode(value))
+			const std::string problem = image.codeProblem(value);
+			if (!problem.empty())
 				corrupt("symbol " + std::to_string(i),
-					"function at " + hex(value) +
-						" is outside every executable segment");
+					"function at " + hex(value) + " " + problem);
 		}
 	}
 }
