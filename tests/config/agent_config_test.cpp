@@ -238,8 +238,25 @@ TEST(AgentConfigTest, BadYamlNamesFileAndLine)
 	std::string e = agentError("hostname: h\noutput: {type: json\nlog_level: info\n");
 	EXPECT_THAT(e, ::testing::StartsWith("/etc/vigil/vigil.yaml:3: invalid YAML: "));
 	EXPECT_THAT(e, HasSubstr("end of map flow not found"));
-	EXPECT_THAT(agentError("a: 1\n---\nb: 2\n"),
-		    ::testing::StartsWith("/etc/vigil/vigil.yaml:3: invalid YAML: 2 documents"));
+	EXPECT_EQ(agentError("a: 1\n---\nb: 2\n"),
+		  "/etc/vigil/vigil.yaml:3: invalid YAML: a second document, expected one");
+}
+
+// yaml-cpp 0.7's LoadAll loops forever on these (found by yaml_to_json_fuzz);
+// each must be one error, at once.
+TEST(AgentConfigTest, TextsThatHangYamlCppAreErrors)
+{
+	for (const char *text : {",", ",c11 c", "a: 1\n,\n"})
+		EXPECT_THAT(agentError(text), ::testing::StartsWith("/etc/vigil/vigil.yaml:"))
+			<< text;
+}
+
+// A key with a line break (found by yaml_to_json_fuzz) still gives one line.
+TEST(AgentConfigTest, AnErrorIsOneLineWhateverTheKey)
+{
+	const std::string e = agentError("\"u\\nrl\\x01\": 1\n\"u\\nrl\\x01\": 2\n");
+	EXPECT_EQ(e.find('\n'), std::string::npos) << e;
+	EXPECT_THAT(e, HasSubstr("u\\nrl\\x01")) << e;
 }
 
 TEST(AgentConfigTest, MissingFileIsAConfigErrorNamingIt)

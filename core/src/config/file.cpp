@@ -6,11 +6,15 @@
 
 #include <cerrno>
 #include <fcntl.h>
+#include <sstream>
 #include <sys/stat.h>
 #include <system_error>
 #include <unistd.h>
 #include <vector>
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
+#include <yaml-cpp/yaml.h>
 
 namespace vigil {
 
@@ -75,11 +79,80 @@ std::string readConfigFile(const std::filesystem::path &file)
 	return text;
 }
 
+namespace {
+
+// Records where documents start, to tell one document from several without
+// YAML::LoadAll: yaml-cpp 0.7's LoadAll never returns on some invalid texts
+// (a lone ",": its parser yields the same empty document forever, upstream
+// issue 1040), which tests/fuzz/yaml_to_json_fuzz found.
+class DocumentStarts : public YAML::EventHandler {
+public:
+	std::vector<YAML::Mark> marks;
+	// The first node of each document: where a reader sees it begin.
+	std::vector<YAML::Mark> first_nodes;
+
+	void OnDocumentStart(const YAML::Mark &mark) override
+	{
+		marks.push_back(mark);
+		in_document_ = true;
+	}
+	void OnDocumentEnd() override { in_document_ = false; }
+	void OnNull(const YAML::Mark &mark, YAML::anchor_t) override { node(mark); }
+	void OnAlias(const YAML::Mark &mark, YAML::anchor_t) override { node(mark); }
+	void OnScalar(const YAML::Mark &mark, const std::string &, YAML::anchor_t,
+		      const std::string &) override
+	{
+		node(mark);
+	}
+	void OnSequenceStart(const YAML::Mark &mark, const std::string &, YAML::anchor_t,
+			     YAML::EmitterStyle::value) override
+	{
+		node(mark);
+	}
+	void OnSequenceEnd() override {}
+	void OnMapStart(const YAML::Mark &mark, const std::string &, YAML::anchor_t,
+			YAML::EmitterStyle::value) override
+	{
+		node(mark);
+	}
+	void OnMapEnd() override {}
+
+private:
+	bool in_document_ = false;
+	void node(const YAML::Mark &mark)
+	{
+		if (in_document_ && first_nodes.size() < marks.size())
+			first_nodes.push_back(mark);
+	}
+};
+
+} // namespace
+
 YAML::Node parseYamlDocument(const std::string &text, const std::string &file)
 {
-	std::vector<YAML::Node> docs;
 	try {
-		docs = YAML::LoadAll(text);
+		// At most two rounds: enough to know there is a second document,
+		// and bounded whatever the parser does with the text.
+		std::istringstream in(text);
+		YAML::Parser parser(in);
+		DocumentStarts starts;
+		for (int round = 0; round < 2 && parser.HandleNextDocument(starts); ++round) {
+		}
+		if (starts.marks.size() > 1) {
+			if (starts.marks[1].pos <= starts.marks[0].pos)
+				throw ConfigError(configMessage(
+					file, starts.marks[1].line + 1, "",
+					"invalid YAML: no document can be read (column " +
+						std::to_string(starts.marks[1].column + 1) + ")"));
+			const YAML::Mark &at = starts.first_nodes.size() > 1 ? starts.first_nodes[1]
+									     : starts.marks[1];
+			throw ConfigError(
+				configMessage(file, at.line + 1, "",
+					      "invalid YAML: a second document, expected one"));
+		}
+		if (starts.marks.empty())
+			return YAML::Node(YAML::NodeType::Null);
+		return YAML::Load(text);
 	} catch (const YAML::DeepRecursion &e) {
 		// yaml-cpp's own text for this is "bad file".
 		throw ConfigError(configMessage(file, e.mark.line + 1, "",
@@ -91,13 +164,6 @@ YAML::Node parseYamlDocument(const std::string &text, const std::string &file)
 	} catch (const YAML::Exception &e) {
 		throw ConfigError(configMessage(file, 0, "", "invalid YAML: " + e.msg));
 	}
-	if (docs.empty())
-		return YAML::Node(YAML::NodeType::Null);
-	if (docs.size() > 1)
-		throw ConfigError(configMessage(file, yamlLine(docs[1]), "",
-						"invalid YAML: " + std::to_string(docs.size()) +
-							" documents, expected one"));
-	return docs.front();
 }
 
 } // namespace vigil

@@ -155,7 +155,26 @@ std::string configMessage(const std::string &file, int line, const std::string &
 	msg += ": ";
 	if (!field.empty())
 		msg += field + ": ";
-	return msg + what;
+	msg += what;
+	// One line, as ConfigError promises and a log reader expects, even
+	// when a key or a value of the file holds a line break.
+	std::string line_safe;
+	line_safe.reserve(msg.size());
+	for (const char c : msg) {
+		const auto u = static_cast<unsigned char>(c);
+		if (c == '\n')
+			line_safe += "\\n";
+		else if (c == '\r')
+			line_safe += "\\r";
+		else if (c == '\t')
+			line_safe += "\\t";
+		else if (u < 0x20 || u == 0x7f)
+			line_safe +=
+				{'\\', 'x', "0123456789abcdef"[u >> 4], "0123456789abcdef"[u & 15]};
+		else
+			line_safe += c;
+	}
+	return line_safe;
 }
 
 int yamlLine(const YAML::Node &node)
