@@ -65,6 +65,35 @@ TEST(WorkerProtocol, RejectsABodyThatIsNotCbor)
 	EXPECT_THROW(reader.next(), ProtocolError);
 }
 
+// A worker is a crashing check's process: 100,000 nested arrays in a 100 kB
+// frame overflowed the agent's stack in from_cbor (found by
+// worker_protocol_fuzz).  Now a protocol error, while nesting a message
+// really has (a check's instance, as deep as its YAML) still decodes.
+TEST(WorkerProtocol, RejectsDeepNestingAndKeepsWhatMessagesUse)
+{
+	const std::size_t deep = 100000;
+	std::string frame = {char(((deep + 1) >> 24) & 0xff), char(((deep + 1) >> 16) & 0xff),
+			     char(((deep + 1) >> 8) & 0xff), char((deep + 1) & 0xff)};
+	frame.append(deep, '\x81'); // an array of one element, nested
+	frame.push_back('\x00');
+	FrameReader reader;
+	reader.append(frame.data(), frame.size());
+	try {
+		reader.next();
+		FAIL() << "decoded 100,000 levels";
+	} catch (const ProtocolError &e) {
+		EXPECT_STREQ(e.what(), "undecodable message: nested deeper than 256 levels");
+	}
+
+	nlohmann::json nested = {{"leaf", true}};
+	for (int i = 0; i < 100; ++i)
+		nested = {{"k", nested}, {"a", {i, nullptr, "s", 1.5}}};
+	const std::string ok = encodeFrame(nested);
+	FrameReader second;
+	second.append(ok.data(), ok.size());
+	EXPECT_EQ(second.next(), nested);
+}
+
 TEST(WorkerProtocol, ReadMessageOverASocketSeesEofAndTornFrames)
 {
 	int sv[2];

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "isolation/worker_protocol.hpp"
 
+#include "isolation/cbor_decoding.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <unistd.h>
@@ -36,12 +38,7 @@ std::optional<nlohmann::json> FrameReader::next()
 				    std::to_string(kMaxFrameBytes));
 	if (available - 4 < body)
 		return std::nullopt;
-	nlohmann::json message;
-	try {
-		message = nlohmann::json::from_cbor(p + 4, p + 4 + body);
-	} catch (const nlohmann::json::exception &e) {
-		throw ProtocolError(std::string("undecodable message: ") + e.what());
-	}
+	nlohmann::json message = decodeCbor(p + 4, body);
 	consumed_ += 4 + body;
 	// Compact once the consumed prefix dominates, so a long-lived reader
 	// does not keep every byte it ever saw.
