@@ -128,9 +128,10 @@ size_t writeRequest(const std::vector<PromSample> &samples, Buffer buffer)
 		out = pb::putTimeSeriesHeader(out, series_body[g]);
 		// `__name__` goes where it sorts: labels are already sorted, and
 		// an upper-case label name sorts before '_'.
-		auto at = std::lower_bound(
-			first.labels.begin(), first.labels.end(), name_label,
-			[](const PromLabel &l, std::string_view n) { return l.name < n; });
+		auto at = std::lower_bound(first.labels.begin(), first.labels.end(), name_label,
+					   [](const PromLabel &l, std::string_view n) {
+						   return std::string_view(l.name) < n;
+					   });
 		for (auto it = first.labels.begin(); it != at; ++it)
 			out = pb::putLabelField(out, it->name, it->value);
 		out = pb::putLabelField(out, name_label, first.name);
@@ -166,8 +167,12 @@ std::string snappyCompress(std::string_view data)
 
 std::string snappyUncompress(std::string_view block)
 {
+	// Uncompress() allocates the length the block claims (up to 4 GiB)
+	// before reading the rest; the whole block is checked first, in one
+	// pass that writes nothing (found by tests/fuzz/remote_write_fuzz).
 	std::string out;
-	if (!snappy::Uncompress(block.data(), block.size(), &out))
+	if (!snappy::IsValidCompressedBuffer(block.data(), block.size()) ||
+	    !snappy::Uncompress(block.data(), block.size(), &out))
 		throw std::runtime_error("not a valid snappy block");
 	return out;
 }
