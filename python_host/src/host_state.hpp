@@ -19,6 +19,10 @@ struct HostOptions {
 	std::string state_dir;
 	std::vector<std::string> plugin_dirs;
 	double default_timeout = 0;
+	double agent_start_time = 0; // seconds since the epoch, whole
+	// vigil.yaml `python:` (docs/python.md): a virtualenv and extra folders.
+	std::string python_venv;
+	std::vector<std::string> python_extra_path;
 	nlohmann::json agent_config = nlohmann::json::object();
 	// Not part of the documented options: overrides for tests and packagers.
 	std::string python_executable; // default /usr/bin/python3

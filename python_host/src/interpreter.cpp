@@ -8,6 +8,9 @@
 #include <dlfcn.h>
 
 #include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
 
 namespace vigil::pyhost {
 namespace {
@@ -62,20 +65,78 @@ std::string packageDir(const HostOptions &options)
 	return VIGIL_PYHOST_SOURCE_PKG_DIR;
 }
 
+// The `python.venv` of vigil.yaml, checked: its python3, which Python's
+// own start-up reads the venv's pyvenv.cfg beside (sys.prefix, its
+// site-packages, and the system's if the venv includes them), made from the
+// Python this provider embeds (a venv of another version holds compiled
+// modules this one cannot load).
+bool venvExecutable(const std::string &venv, std::string &executable, std::string &error)
+{
+	namespace fs = std::filesystem;
+	const std::string where = "python.venv '" + venv + "'";
+	std::ifstream cfg(fs::path(venv) / "pyvenv.cfg");
+	if (!cfg) {
+		error = where + " is not a virtualenv: no readable pyvenv.cfg in it";
+		return false;
+	}
+	const std::string ours =
+		std::to_string(PY_MAJOR_VERSION) + "." + std::to_string(PY_MINOR_VERSION);
+	std::string line;
+	while (std::getline(cfg, line)) {
+		const size_t eq = line.find('=');
+		if (eq == std::string::npos)
+			continue;
+		std::string key = line.substr(0, eq), value = line.substr(eq + 1);
+		auto trim = [](std::string &s) {
+			s.erase(0, s.find_first_not_of(" \t"));
+			s.erase(s.find_last_not_of(" \t\r") + 1);
+		};
+		trim(key);
+		trim(value);
+		if ((key == "version" || key == "version_info") && value != ours &&
+		    value.rfind(ours + ".", 0) != 0) {
+			error = where + " is Python " + value + "; python_host embeds Python " +
+				ours + ": make the venv with /usr/bin/python3";
+			return false;
+		}
+	}
+	std::error_code ec;
+	executable = (fs::path(venv) / "bin" / "python3").string();
+	if (!fs::exists(executable, ec)) {
+		error = where + " has no bin/python3";
+		return false;
+	}
+	return true;
+}
+
 bool configure(const HostOptions &options, std::string &error)
 {
+	// A real interpreter, not the pyenv shim on PATH: Datadog's base class
+	// runs `sys.executable -c ...`, and prefix/site-packages derive from it.
+	std::string executable =
+		options.python_executable.empty() ? "/usr/bin/python3" : options.python_executable;
+	if (!options.python_venv.empty() && !venvExecutable(options.python_venv, executable, error))
+		return false;
+
 	PyConfig config;
 	// Isolated: no PYTHON* environment, no user site, no signal handlers
 	// (the agent owns SIGINT/SIGTERM).
 	PyConfig_InitIsolatedConfig(&config);
 	config.install_signal_handlers = 0;
-	// Plugin folders may be read-only or shared: never write .pyc there.
+	PyStatus status = PyStatus_Ok();
+	// Bytecode goes under the state folder, never beside the sources
+	// (plugin folders and libraries may be read-only or shared), so that a
+	// second start does not compile the Datadog base and its dependencies
+	// again.  Writes are atomic renames: worker processes share it.
 	config.write_bytecode = 0;
-	// A real interpreter, not the pyenv shim on PATH: Datadog's base class
-	// runs `sys.executable -c ...`, and prefix/site-packages derive from it.
-	std::string executable =
-		options.python_executable.empty() ? "/usr/bin/python3" : options.python_executable;
-	PyStatus status = PyConfig_SetBytesString(&config, &config.executable, executable.c_str());
+	if (!options.state_dir.empty()) {
+		config.write_bytecode = 1;
+		const std::string prefix =
+			(std::filesystem::path(options.state_dir) / "pycache").string();
+		status = PyConfig_SetBytesString(&config, &config.pycache_prefix, prefix.c_str());
+	}
+	if (!PyStatus_Exception(status))
+		status = PyConfig_SetBytesString(&config, &config.executable, executable.c_str());
 	if (!PyStatus_Exception(status))
 		status = PyConfig_SetBytesString(&config, &config.program_name, executable.c_str());
 	if (!PyStatus_Exception(status))
@@ -101,8 +162,30 @@ bool setUp(const HostOptions &options, std::string &error)
 		error = "sys.path is missing";
 		return false;
 	}
-	// Plugin folders go after the standard library so that a check named
-	// like a stdlib module cannot shadow it.
+	// The order (docs/python.md): the standard library; the modules the
+	// Datadog agent builds in (util, tagger, ...), which there shadow any
+	// file of the same name; `python.path`; the site-packages (a venv's
+	// before the system's); the plugin folders, so that a check named like
+	// a library cannot shadow it; python_host's own package last, so that
+	// an installed datadog_checks_base wins over its shim.
+	Py_ssize_t site = 0;
+	for (; site < PyList_GET_SIZE(path); ++site) {
+		const char *entry = PyUnicode_AsUTF8(PyList_GET_ITEM(path, site));
+		if (!entry)
+			PyErr_Clear();
+		const std::string name =
+			entry ? std::filesystem::path(entry).filename().string() : std::string();
+		if (name == "site-packages" || name == "dist-packages")
+			break;
+	}
+	std::vector<std::string> early{packageDir(options) + "/_agent_modules"};
+	early.insert(early.end(), options.python_extra_path.begin(),
+		     options.python_extra_path.end());
+	for (const std::string &dir : early) {
+		PyRef item(PyUnicode_DecodeFSDefault(dir.c_str()));
+		if (!item || PyList_Insert(path, site++, item.get()) != 0)
+			return error = takeErrorText(false), false;
+	}
 	for (const std::string &dir : options.plugin_dirs)
 		if (!append(dir))
 			return error = takeErrorText(false), false;

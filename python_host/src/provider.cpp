@@ -59,10 +59,16 @@ HostOptions parseOptions(const char *options_json)
 	o.default_timeout = j.value("default_timeout", 0.0);
 	o.python_executable = j.value("python_executable", "");
 	o.python_path = j.value("python_path", "");
-	if (auto it = j.find("plugin_dirs"); it != j.end() && it->is_array())
-		for (const auto &dir : *it)
-			if (dir.is_string())
-				o.plugin_dirs.push_back(dir.get<std::string>());
+	o.agent_start_time = j.value("agent_start_time", 0.0);
+	o.python_venv = j.value("python_venv", "");
+	auto strings = [&](const char *key, std::vector<std::string> &out) {
+		if (auto it = j.find(key); it != j.end() && it->is_array())
+			for (const auto &item : *it)
+				if (item.is_string())
+					out.push_back(item.get<std::string>());
+	};
+	strings("plugin_dirs", o.plugin_dirs);
+	strings("python_extra_path", o.python_extra_path);
 	if (auto it = j.find("agent_config"); it != j.end() && it->is_object())
 		o.agent_config = *it;
 	return o;
@@ -182,6 +188,25 @@ std::string runErrorText(const std::string &result)
 	return result;
 }
 
+// check.get_warnings(): a list of str, each one vigil_host::warning of the
+// run.  A check whose get_warnings fails loses its warnings, not its run.
+// With the GIL.
+void forwardWarnings(PyObject *check, const vigil_host *host, vigil_context *ctx)
+{
+	static PyObject *const name = PyUnicode_InternFromString("get_warnings");
+	PyRef warnings(name ? PyObject_CallMethodNoArgs(check, name) : nullptr);
+	if (!warnings || !PyList_Check(warnings.get())) {
+		PyErr_Clear();
+		return;
+	}
+	for (Py_ssize_t i = 0; i < PyList_GET_SIZE(warnings.get()); ++i) {
+		PyObject *item = PyList_GET_ITEM(warnings.get(), i);
+		if (!PyUnicode_Check(item))
+			break; // as rtloader: the list ends at its first non-str
+		host->warning(ctx, toUtf8(item).c_str());
+	}
+}
+
 vigil_result run(void *provider, void *instance_ptr, const vigil_host *host, vigil_context *ctx)
 {
 	auto *p = static_cast<Provider *>(provider);
@@ -206,6 +231,11 @@ vigil_result run(void *provider, void *instance_ptr, const vigil_host *host, vig
 			if (PyUnicode_Check(result) && PyUnicode_GET_LENGTH(result) > 0)
 				error = runErrorText(toUtf8(result));
 			Py_DECREF(result);
+			// As the Datadog agent does after a run that returned (not
+			// one that raised): the check's warnings, which both its
+			// base and Vigil's keep in a list until asked.
+			if (!timed_out)
+				forwardWarnings(instance->check, host, ctx);
 		}
 	}
 	if (timed_out) {

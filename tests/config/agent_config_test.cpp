@@ -128,7 +128,22 @@ TEST(AgentConfigTest, EveryKey)
 	EXPECT_THAT(c.histogram_percentiles, ElementsAre(0.5, 0.99));
 	EXPECT_EQ(c.shutdown_grace, 0);
 	EXPECT_EQ(c.default_timeout, 2.5);
+	EXPECT_EQ(c.python.venv, dir / "venv");
+	EXPECT_THAT(c.python.path, ElementsAre(fs::path("/opt/dd/lib"), dir / "extra"));
 	EXPECT_THAT(warnings, IsEmpty());
+}
+
+TEST(AgentConfigTest, PythonSectionTypes)
+{
+	EXPECT_THAT(agentError("python: /opt/venv\n"),
+		    HasSubstr("python: must be a map with venv and path"));
+	EXPECT_THAT(agentError("python: {path: /x}\n"),
+		    HasSubstr("python.path: must be a list of directories"));
+	std::vector<std::string> warnings;
+	AgentConfig c = parseAgentConfig("python: {venv: ~, pth: [a]}\n", "/etc/vigil/vigil.yaml",
+					 &warnings);
+	EXPECT_TRUE(c.python.venv.empty());
+	EXPECT_THAT(warnings, ElementsAre(HasSubstr("python.pth")));
 }
 
 TEST(AgentConfigTest, RelativePathsResolveAgainstTheFilesDirectory)

@@ -52,7 +52,10 @@ typedef struct vigil_provider_descriptor {
 	 *   "plugin_dirs": [string...] (added to the import path),
 	 *   "state_dir": string (persistent cache lives here),
 	 *   "default_timeout": number of seconds (0 = none),
-	 *   "agent_config": object (what get_config(key) answers from).
+	 *   "agent_config": object (what get_config(key) answers from),
+	 *   "agent_start_time": seconds since the epoch,
+	 *   "python_venv": string, "python_extra_path": [string...] (vigil.yaml
+	 *   `python:`; providers of other languages ignore them).
 	 * Unknown keys are ignored.  Returns the provider's state, or NULL after
 	 * host->set_error() when the provider cannot work at all (every file it
 	 * claims is then listed with that reason).

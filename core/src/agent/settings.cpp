@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <climits>
 #include <cstdlib>
 
@@ -81,17 +82,36 @@ AgentSettings resolveSettings(const CliOverrides &cli)
 
 std::string pythonProviderOptions(const AgentSettings &settings)
 {
+	const AgentConfig &c = settings.config;
+	// datadog_agent.get_process_start_time(): the agent's start, also in
+	// its worker processes (they get these options from the agent).  The
+	// first call is made while the agent starts.
+	static const double agent_start_time =
+		static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(
+					    std::chrono::system_clock::now().time_since_epoch())
+					    .count());
+	auto strings = [](const std::vector<fs::path> &paths) {
+		nlohmann::json out = nlohmann::json::array();
+		for (const fs::path &p : paths)
+			out.push_back(p.string());
+		return out;
+	};
 	nlohmann::json provider_options = {
 		{"agent_version", VIGIL_VERSION},
-		{"hostname", settings.config.hostname},
+		{"hostname", c.hostname},
 		{"state_dir", settings.state_dir.string()},
-		{"default_timeout", settings.config.default_timeout},
-		{"agent_config", {{"hostname", settings.config.hostname}}},
+		{"default_timeout", c.default_timeout},
+		{"agent_start_time", agent_start_time},
+		{"python_venv", c.python.venv.string()},
+		{"python_extra_path", strings(c.python.path)},
+		{"plugin_dirs", strings(c.plugins_dirs)},
+		// What datadog_agent.get_config() answers beside the Datadog
+		// agent's defaults (python_host/src/datadog_agent_module.cpp).
+		{"agent_config",
+		 {{"hostname", c.hostname},
+		  {"confd_path", c.conf_dir.string()},
+		  {"log_level", c.log_level}}},
 	};
-	nlohmann::json dirs = nlohmann::json::array();
-	for (const fs::path &dir : settings.config.plugins_dirs)
-		dirs.push_back(dir.string());
-	provider_options["plugin_dirs"] = dirs;
 	return provider_options.dump();
 }
 

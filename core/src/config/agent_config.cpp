@@ -96,6 +96,7 @@ private:
 			"listen",
 			"run_dir",
 			"prometheus_prefix",
+			"python",
 		};
 		return keys.count(name) != 0;
 	}
@@ -110,6 +111,8 @@ private:
 			});
 		} else if (k == "conf_dir") {
 			config.conf_dir = path(s);
+		} else if (k == "python") {
+			config.python = python(s);
 		} else if (k == "hostname") {
 			config.hostname = string(s);
 		} else if (k == "check_runners") {
@@ -240,6 +243,29 @@ private:
 				   } else if (name == "path") {
 					   auto v = yamlString(sub.value);
 					   out.path = v && *v == "-" ? "-" : path(sub).string();
+				   } else {
+					   warnUnknown(sub);
+				   }
+			   });
+		return out;
+	}
+
+	// Whether the folders exist is python_host's to say, when it starts
+	// Python: a build without Python ignores the section.
+	PythonConfig python(const Setting &s)
+	{
+		PythonConfig out;
+		forEachKey(s, "must be a map with venv and path",
+			   [&](const std::string &name, const Setting &sub) {
+				   if (sub.value.IsNull() && (name == "venv" || name == "path"))
+					   return;
+				   if (name == "venv") {
+					   out.venv = path(sub);
+				   } else if (name == "path") {
+					   forEachItem(sub, "must be a list of directories",
+						       [&](const Setting &item) {
+							       out.path.push_back(path(item));
+						       });
 				   } else {
 					   warnUnknown(sub);
 				   }

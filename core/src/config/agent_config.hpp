@@ -32,6 +32,18 @@ struct RemoteWriteConfig {
 	std::string metric_prefix;
 };
 
+// `python:` in vigil.yaml (docs/python.md, "Running Datadog integrations"):
+// where Python checks import their libraries from, besides the standard
+// library and the system's packages.
+struct PythonConfig {
+	// A virtualenv (made with the python3 the agent embeds) whose
+	// site-packages come before the system's; empty = none.
+	std::filesystem::path venv;
+	// Extra folders, on sys.path before every site-packages (as they are:
+	// .pth files in them are not read).
+	std::vector<std::filesystem::path> path;
+};
+
 struct AgentConfig {
 	std::filesystem::path source;			 // the file read, empty for defaults
 	std::vector<std::filesystem::path> plugins_dirs; // empty = built-in defaults
@@ -61,6 +73,7 @@ struct AgentConfig {
 	// directory, 0600 file); empty = the built-in default (docs/configuration.md).
 	std::filesystem::path run_dir;
 	std::string prometheus_prefix; // prepended to every check metric name on /metrics
+	PythonConfig python;
 };
 
 // Parses vigil.yaml.  Relative paths in it are resolved against the file's

@@ -21,12 +21,49 @@ def install_output():
     return True
 
 
-def _is_agent_check(obj, module_name):
-    """A class defined in the check's own module that derives from any
-    AgentCheck (Vigil's, or an installed datadog_checks_base's)."""
-    if not isinstance(obj, type) or obj.__module__ != module_name:
-        return False
-    return any(base.__name__ == 'AgentCheck' for base in obj.__mro__[1:])
+# Classes a check module imports to build on, never the check itself.
+_FRAMEWORK_MODULES = ('datadog_checks.base', 'datadog_checks.checks', 'vigil')
+
+
+def _is_agent_check(obj):
+    """Any AgentCheck subclass (Vigil's, or an installed datadog_checks_base's)."""
+    return isinstance(obj, type) and any(
+        base.__name__ == 'AgentCheck' for base in obj.__mro__[1:])
+
+
+def _check_classes(module, module_name):
+    """The check classes of a module, by the Datadog agent's rule made strict.
+
+    The agent takes the first AgentCheck subclass in dir(module) that has no
+    subclass of its own, imported ones included: an integration's package
+    imports its class from a submodule.  Here a class defined in the module
+    wins; failing that, the imported ones that are leaves and not part of
+    a framework (datadog_checks.base's OpenMetricsBaseCheck, ...).  More than
+    one is an error naming them, where the agent would pick by name."""
+    candidates = [obj for obj in vars(module).values() if _is_agent_check(obj)]
+    defined = [c for c in candidates if c.__module__ == module_name]
+    if defined:
+        return defined
+    return [c for c in candidates
+            if not c.__subclasses__()
+            and not any(c.__module__ == m or c.__module__.startswith(m + '.')
+                        for m in _FRAMEWORK_MODULES)]
+
+
+def _one_class(module, module_name, what):
+    """(class, None) or (None, 'reason')."""
+    classes = list({id(c): c for c in _check_classes(module, module_name)}.values())
+    if not classes:
+        return None, "no AgentCheck subclass in %s" % what
+    if len(classes) > 1:
+        names = ', '.join(sorted(c.__name__ for c in classes))
+        return None, "more than one AgentCheck subclass in %s: %s" % (what, names)
+    return classes[0], None
+
+
+def _version_of(module):
+    version = getattr(module, '__version__', None)
+    return str(version) if version is not None else None
 
 
 def _line_in(exc, path):
@@ -69,24 +106,70 @@ def load_check(path):
     except BaseException as e:
         return None, None, _describe_load_error(e, path)
 
-    classes = [obj for obj in vars(module).values() if _is_agent_check(obj, module_name)]
-    file_name = path.rsplit('/', 1)[-1]
-    if not classes:
-        return None, None, "no AgentCheck subclass in '%s'" % file_name
-    if len(classes) > 1:
-        names = ', '.join(sorted(c.__name__ for c in classes))
-        return None, None, "more than one AgentCheck subclass in '%s': %s" % (file_name, names)
-    version = getattr(module, '__version__', None)
-    return classes[0], (str(version) if version is not None else None), None
+    cls, error = _one_class(module, module_name, "'%s'" % path.rsplit('/', 1)[-1])
+    if error:
+        return None, None, error
+    return cls, _version_of(module), None
+
+
+def load_module(name):
+    """An installed integration by its module name (datadog_checks.NAME):
+    (class, version, file, None), or (None, None, None, 'one-line reason').
+    Its config models and relative imports work as under the Datadog agent
+    because the module keeps its real name."""
+    try:
+        module = importlib.import_module(name)
+    except (KeyboardInterrupt, SystemExit) as e:
+        return None, None, None, '%s raised during import of %s' % (type(e).__name__, name)
+    except ModuleNotFoundError as e:
+        if e.name is not None and (name == e.name or name.startswith(e.name + '.')):
+            return None, None, None, 'no module %s' % name
+        return None, None, None, '%s: %s: %s' % (name, type(e).__name__, e)
+    except BaseException as e:
+        return None, None, None, '%s: %s' % (name, _describe_load_error(e, None))
+    cls, error = _one_class(module, name, name)
+    if error:
+        return None, None, None, error
+    return cls, _version_of(module), getattr(module, '__file__', None), None
+
+
+def _agent_config():
+    """What the Datadog agent passes as agentConfig to old-style checks: its
+    configuration.  Here the keys the agent gives python_host."""
+    import datadog_agent
+    config = {'version': datadog_agent.get_version()}
+    for key in ('hostname', 'confd_path', 'log_level'):
+        value = datadog_agent.get_config(key)
+        if value is not None:
+            config[key] = value
+    return config
 
 
 def create_check(cls, name, init_config_json, instance_json, check_id):
-    """cls(name, init_config, [instance]), then check_id, as the agent does."""
+    """The instance, constructed as the Datadog agent constructs it: by
+    keyword, with `instances` a 1-tuple; if that raises (an old-style
+    __init__(self, name, init_config, agentConfig, instances=None)), again
+    with agentConfig.  check_id is set afterwards, and only when non-empty."""
     import json
     init_config = json.loads(init_config_json) if init_config_json else {}
     instance = json.loads(instance_json) if instance_json else {}
-    check = cls(name, init_config or {}, [instance])
-    check.check_id = check_id
+    if init_config is None:
+        init_config = {}
+    if not isinstance(init_config, dict):
+        raise TypeError("init_config is not a map")
+    if not isinstance(instance, dict):
+        raise TypeError("the instance is not a map")
+    try:
+        check = cls(name=name, init_config=init_config, instances=(instance,))
+    except Exception as first:
+        try:
+            check = cls(name=name, init_config=init_config, instances=(instance,),
+                        agentConfig=_agent_config())
+        except Exception:
+            # The error of the current API: the one a new check means.
+            raise first from None
+    if check_id:
+        check.check_id = check_id
     return check
 
 

@@ -9,7 +9,6 @@ import json
 import logging
 import traceback
 
-import _vigil
 import aggregator
 import datadog_agent
 
@@ -138,8 +137,9 @@ class AgentCheck:
         message = str(warning_message)
         if args or kwargs:
             message = message % (args or kwargs)
+        # Reported after the run, from get_warnings(), as the Datadog
+        # agent reads them (the base's warning() does the same).
         self.warnings.append(message)
-        _vigil.warning(self.check_id, message)
 
     def get_warnings(self):
         warnings, self.warnings = self.warnings, []
