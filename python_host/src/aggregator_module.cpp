@@ -5,11 +5,14 @@
 // METH_FASTCALL: no argument tuple is built, which keeps a gauge with three
 // tags under 100 ns on this side.
 #include "builtin_modules.hpp"
+#include "dropped_call.hpp"
 #include "python_error.hpp"
 #include "submission.hpp"
 
+#include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <string>
 
 namespace vigil::pyhost {
 namespace {
@@ -206,6 +209,33 @@ PyObject *submitHistogramBucket(PyObject *, PyObject *const *args, Py_ssize_t na
 	Py_RETURN_NONE;
 }
 
+// Event platform events sent through submit_event_platform_event: Vigil has
+// no event platform (Datadog's DBM samples, activity and metadata go there).
+DroppedCall g_event_platform_events;
+
+// submit_event_platform_event(check, check_id, raw_event, event_type):
+// rtloader's "Oss#s", counted and dropped with one debug line (the first
+// time a run can receive it).
+PyObject *submitEventPlatformEvent(PyObject *, PyObject *const *args, Py_ssize_t nargs)
+{
+	if (!checkArgs("submit_event_platform_event", nargs, 4, 4))
+		return nullptr;
+	const char *check_id = stringArg(args[1], "check_id", false);
+	if (!check_id)
+		return nullptr;
+	if (!stringArg(args[2], "raw_event", false))
+		return nullptr;
+	const char *event_type = stringArg(args[3], "event_type", false);
+	if (!event_type)
+		return nullptr;
+	g_event_platform_events.note(check_id,
+				     std::string("aggregator.submit_event_platform_event: Vigil "
+						 "has no event platform, events are dropped "
+						 "(first: '") +
+					     event_type + "' from '" + check_id + "')");
+	Py_RETURN_NONE;
+}
+
 PyMethodDef g_methods[] = {
 	{"submit_metric", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(submitMetric)),
 	 METH_FASTCALL, "Submit a metric sample."},
@@ -217,6 +247,9 @@ PyMethodDef g_methods[] = {
 	{"submit_histogram_bucket",
 	 reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(submitHistogramBucket)),
 	 METH_FASTCALL, "Submit a histogram bucket (sent as a count tagged with its bounds)."},
+	{"submit_event_platform_event",
+	 reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(submitEventPlatformEvent)),
+	 METH_FASTCALL, "An event platform event (dropped: Vigil has no event platform)."},
 	{nullptr, nullptr, 0, nullptr},
 };
 
