@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The builtin modules python_host registers with PyImport_AppendInittab
 // before the interpreter starts: the Datadog agent's `aggregator` and
-// `datadog_agent`, and `_vigil` for what the Datadog API has no call for.
+// `datadog_agent` (its other builtins are Python, python/_agent_modules/).
 #pragma once
 
 #include <Python.h>
@@ -10,6 +10,5 @@ namespace vigil::pyhost {
 
 PyObject *initAggregatorModule();
 PyObject *initDatadogAgentModule();
-PyObject *initVigilModule();
 
 } // namespace vigil::pyhost

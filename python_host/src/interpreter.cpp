@@ -230,8 +230,7 @@ bool startInterpreter(const HostOptions &options, std::string &error)
 		return false;
 	g_state.options = options;
 	if (PyImport_AppendInittab("aggregator", initAggregatorModule) < 0 ||
-	    PyImport_AppendInittab("datadog_agent", initDatadogAgentModule) < 0 ||
-	    PyImport_AppendInittab("_vigil", initVigilModule) < 0) {
+	    PyImport_AppendInittab("datadog_agent", initDatadogAgentModule) < 0) {
 		error = "cannot register the builtin modules";
 		return false;
 	}
