@@ -133,6 +133,19 @@ class PythonEnvironmentTest(PythonWorkspace):
         self.assertIn("python.venv '%s' is not a virtualenv: no readable pyvenv.cfg"
                       % self.extra, proc.stdout + proc.stderr)
 
+    def test_a_venv_without_its_python_is_refused(self):
+        broken = os.path.join(self.tmp.name, "venv3")
+        make_venv(broken)
+        os.remove(os.path.join(broken, "bin", "python3"))
+        self.write_check("plain.py", "from datadog_checks.base import AgentCheck\n"
+                         "class Plain(AgentCheck):\n"
+                         "    def check(self, instance):\n"
+                         "        pass\n")
+        self.write_conf("plain.yaml", "instances: [{}]\n")
+        proc = self.check_with("  venv: %s\n" % broken, name="plain")
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("python.venv '%s' has no bin/python3" % broken, proc.stdout + proc.stderr)
+
     def test_a_venv_of_another_python_is_refused(self):
         other = os.path.join(self.tmp.name, "venv2")
         make_venv(other, version="3.99")
