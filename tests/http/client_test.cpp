@@ -162,3 +162,19 @@ TEST(HttpClient, TalksToTheHttpServerOverOneConnection)
 	req.target = "/nope";
 	EXPECT_EQ(client.send(req, 5).status, 404);
 }
+
+TEST(HttpClient, AnAnswerLongerThanTheLimitIsAnErrorEvenWhenItArrivesWithItsHeader)
+{
+	// Small enough to arrive in the header's segment: Boost 1.74 lost the
+	// limit's error when it read both at once.
+	LoopbackServer server([](const LoopbackRequest &) { return okWith(std::string(900, 'x')); });
+	HttpClient client(urlOf("http://127.0.0.1:" + std::to_string(server.port())));
+	HttpClientRequest request;
+	request.max_body = 899;
+	HttpClientResponse refused = client.send(request, 5);
+	EXPECT_EQ(refused.status, 0);
+	EXPECT_NE(refused.error.find("body limit"), std::string::npos) << refused.error;
+	EXPECT_TRUE(refused.body.empty());
+	request.max_body = 900;
+	EXPECT_EQ(client.send(request, 5).status, 200);
+}

@@ -14,10 +14,6 @@ namespace http = boost::beast::http;
 
 namespace {
 
-// Larger answers (a /status of many thousand checks would be a few MB) are
-// an error, not a reason to exhaust memory.
-constexpr std::uint64_t max_response_body = 64 << 20;
-
 std::chrono::steady_clock::duration seconds(double s)
 {
 	return std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -96,7 +92,7 @@ HttpClientResponse HttpClient::send(const HttpClientRequest &request, double tim
 		message.body() = {request.body.data(), request.body.size()};
 		message.prepare_payload();
 		ClientResponseParser parser;
-		parser.body_limit(max_response_body);
+		parser.body_limit(request.max_body);
 		out.error = c.connection->exchange(message, parser, deadline);
 		if (!out.error.empty()) {
 			c.connection.reset();

@@ -13,6 +13,7 @@
 
 #include "http/url.hpp"
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,6 +29,9 @@ struct HttpClientRequest {
 	std::string target = "/"; // path and query
 	HttpHeaders headers;	  // Host and Content-Length are added
 	std::string_view body;	  // not copied: must outlive send()
+	// A longer answer is an error (status 0), not a truncation: the default
+	// is far above a /status of many thousand checks, and bounds memory.
+	std::uint64_t max_body = 64 << 20;
 };
 
 struct HttpClientResponse {

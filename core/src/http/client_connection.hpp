@@ -78,10 +78,23 @@ std::string exchangeOn(boost::asio::io_context &io, Stream &stream,
 			error = describeClientError("sending the request", ec);
 			return;
 		}
-		http::async_read(stream, buffer, parser, [&](boost::beast::error_code ec, size_t) {
-			if (ec)
-				error = describeClientError("reading the response", ec);
-		});
+		// The header alone first: Boost 1.74's eager read of a header and
+		// body that arrived together loses the parser's body_limit error, so
+		// an over-long Content-Length would be read whole.
+		http::async_read_header(
+			stream, buffer, parser, [&](boost::beast::error_code ec, size_t) {
+				if (ec) {
+					error = describeClientError("reading the response", ec);
+					return;
+				}
+				http::async_read(stream, buffer, parser,
+						 [&](boost::beast::error_code ec, size_t) {
+							 if (ec)
+								 error = describeClientError(
+									 "reading the response",
+									 ec);
+						 });
+			});
 	});
 	runToCompletion(io);
 	return error;
