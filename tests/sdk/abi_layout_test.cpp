@@ -13,7 +13,7 @@
 // build for.
 static_assert(sizeof(void *) == 8, "pinned layouts assume LP64");
 
-static_assert(VIGIL_ABI_VERSION_MAJOR == 1 && VIGIL_ABI_VERSION_MINOR == 0,
+static_assert(VIGIL_ABI_VERSION_MAJOR == 1 && VIGIL_ABI_VERSION_MINOR == 1,
 	      "ABI version changed: update the pinned layouts below deliberately");
 
 static_assert(offsetof(vigil_check_descriptor, abi_version) == 0);
@@ -41,7 +41,25 @@ static_assert(offsetof(vigil_host, config_list_size) == 80);
 static_assert(offsetof(vigil_host, config_list_item) == 88);
 static_assert(offsetof(vigil_host, config_json) == 96);
 static_assert(offsetof(vigil_host, instance_id) == 104);
-static_assert(sizeof(vigil_host) == 112);
+// Minor 1.
+static_assert(offsetof(vigil_host, http_get) == 112);
+static_assert(sizeof(vigil_host) == 120);
+
+static_assert(offsetof(vigil_http_request, struct_size) == 0);
+static_assert(offsetof(vigil_http_request, url) == 8);
+static_assert(offsetof(vigil_http_request, headers) == 16);
+static_assert(offsetof(vigil_http_request, header_count) == 24);
+static_assert(offsetof(vigil_http_request, timeout_seconds) == 32);
+static_assert(offsetof(vigil_http_request, max_body_bytes) == 40);
+static_assert(sizeof(vigil_http_request) == 48);
+
+static_assert(offsetof(vigil_http_response, struct_size) == 0);
+static_assert(offsetof(vigil_http_response, status) == 4);
+static_assert(offsetof(vigil_http_response, error) == 8);
+static_assert(offsetof(vigil_http_response, body) == 16);
+static_assert(offsetof(vigil_http_response, body_size) == 24);
+static_assert(offsetof(vigil_http_response, content_type) == 32);
+static_assert(sizeof(vigil_http_response) == 40);
 
 static_assert(offsetof(vigil_event, struct_size) == 0);
 static_assert(offsetof(vigil_event, title) == 8);

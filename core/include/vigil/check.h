@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Vigil native check ABI, version 1.
+ * Vigil native check ABI, version 1.1 (minor 1 added vigil_host.http_get).
  *
  * This is the whole contract between the agent and a native check: plain C,
  * no C++ type, exception or allocator crosses it.  A check is a shared object
@@ -23,7 +23,7 @@ extern "C" {
 #endif
 
 #define VIGIL_ABI_VERSION_MAJOR 1u
-#define VIGIL_ABI_VERSION_MINOR 0u
+#define VIGIL_ABI_VERSION_MINOR 1u
 #define VIGIL_ABI_VERSION ((VIGIL_ABI_VERSION_MAJOR << 16) | VIGIL_ABI_VERSION_MINOR)
 #define VIGIL_ABI_MAJOR(v) ((uint32_t)(v) >> 16)
 #define VIGIL_ABI_MINOR(v) ((uint32_t)(v)&0xffffu)
@@ -99,6 +99,36 @@ typedef struct vigil_event {
 } vigil_event;
 
 /*
+ * An HTTP GET made by the agent for a check (minor 1): the agent's own
+ * client, so a check need not carry one, and https:// verifies the server
+ * against the system's CAs where the agent was built with TLS.  Redirects are
+ * not followed and the body is not decompressed (no Accept-Encoding is sent
+ * unless the check sends one).
+ */
+typedef struct vigil_http_request {
+	uint32_t struct_size;	    /* sizeof(vigil_http_request) as the check saw it */
+	const char *url;	    /* http://host[:port]/path?query or https://... */
+	const char *const *headers; /* "Name: value" strings; may be NULL if header_count is 0 */
+	size_t header_count;
+	double timeout_seconds; /* whole exchange, connecting included; <= 0: 10 s */
+	size_t max_body_bytes;	/* a longer body is an error, not a truncation; 0: 64 MiB */
+} vigil_http_request;
+
+/*
+ * What http_get() answers.  The check sets struct_size; the agent fills the
+ * fields the check has.  Strings stay valid until the next http_get() with
+ * the same context or the end of the call the context belongs to.
+ */
+typedef struct vigil_http_response {
+	uint32_t struct_size; /* sizeof(vigil_http_response) as the check saw it */
+	int status;	      /* the HTTP status; 0 when no answer arrived */
+	const char *error;    /* why not, one line naming the step that failed; "" otherwise */
+	const char *body;     /* NUL-terminated, body_size bytes before the NUL */
+	size_t body_size;
+	const char *content_type; /* the Content-Type header, "" when absent */
+} vigil_http_response;
+
+/*
  * Services the agent offers to a check.  Every function takes the context of
  * the call in progress.  Strings are copied before the function returns.
  * Enumerated arguments are passed as int (type: vigil_metric_type, status:
@@ -144,6 +174,13 @@ typedef struct vigil_host {
 	/* The instance's stable id ("NAME:instance-name:hash"), "" outside an
 	 * instance. */
 	const char *(*instance_id)(vigil_context *ctx);
+
+	/* Minor 1.  Returns 0 when an answer arrived (whatever its status), -1
+	 * when none did (response->error says why).  Blocks the calling run, at
+	 * most request->timeout_seconds.  One call at a time per context: a
+	 * check's own threads must not call it concurrently with one ctx. */
+	int (*http_get)(vigil_context *ctx, const vigil_http_request *request,
+			vigil_http_response *response);
 } vigil_host;
 
 /*

@@ -8,9 +8,11 @@
 
 #include <vigil/check.h>
 
+#include <cstddef>
 #include <exception>
 #include <initializer_list>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -130,6 +132,43 @@ public:
 
 	const vigil_host *host() const { return host_; }
 	vigil_context *context() const { return ctx_; }
+
+	// An HTTP GET made by the agent (check.h, vigil_http_request).  A
+	// transport failure is a response with status 0 and error set, not an
+	// exception; throws only when the agent predates ABI 1.1.
+	struct HttpResponse {
+		int status = 0;
+		std::string error;
+		std::string body;
+		std::string content_type;
+	};
+	HttpResponse http_get(const std::string &url, const std::vector<std::string> &headers = {},
+			      double timeout_seconds = 10, size_t max_body_bytes = 0) const
+	{
+		if (host_->struct_size < offsetof(vigil_host, http_get) + sizeof(host_->http_get) ||
+		    !host_->http_get)
+			throw std::runtime_error(
+				"this agent has no HTTP service (ABI older than 1.1)");
+		std::vector<const char *> ptrs;
+		for (const auto &h : headers)
+			ptrs.push_back(h.c_str());
+		vigil_http_request request{sizeof(vigil_http_request),
+					   url.c_str(),
+					   ptrs.data(),
+					   ptrs.size(),
+					   timeout_seconds,
+					   max_body_bytes};
+		vigil_http_response response{};
+		response.struct_size = sizeof(vigil_http_response);
+		host_->http_get(ctx_, &request, &response);
+		HttpResponse out;
+		out.status = response.status;
+		out.error = response.error ? response.error : "";
+		if (response.body)
+			out.body.assign(response.body, response.body_size);
+		out.content_type = response.content_type ? response.content_type : "";
+		return out;
+	}
 
 private:
 	const vigil_host *host_;

@@ -120,6 +120,12 @@ const char *instanceId(vigil_context *ctx)
 		       [&]() -> const char * { return ctx ? rec(ctx).config().id.c_str() : ""; });
 }
 
+int httpGet(vigil_context *ctx, const vigil_http_request *request, vigil_http_response *response)
+{
+	return guarded("http_get",
+		       [&] { return ctx ? rec(ctx).httpGet().perform(request, response) : -1; });
+}
+
 const vigil_host host_table = {
 	VIGIL_ABI_VERSION,
 	sizeof(vigil_host),
@@ -136,6 +142,7 @@ const vigil_host host_table = {
 	configListItem,
 	configJson,
 	instanceId,
+	httpGet,
 };
 
 } // namespace

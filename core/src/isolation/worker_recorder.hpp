@@ -10,6 +10,8 @@
 // a check's own threads may submit meanwhile, so submissions take a lock.
 #pragma once
 
+#include "sender/http_get.hpp"
+
 #include <vigil/check.h>
 
 #include <nlohmann/json.hpp>
@@ -50,6 +52,8 @@ public:
 	void setError(const char *message);
 
 	WorkerInstanceConfig &config() { return config_; }
+	// In the worker itself: the GET is made from here, not by the agent.
+	HttpGetCall &httpGet() { return http_get_; }
 	// The last batch's fields plus `result` and `error`: the `done` message.
 	nlohmann::json finish(vigil_result result);
 
@@ -62,6 +66,7 @@ private:
 	nlohmann::json batch_;
 	size_t items_ = 0;
 	std::string error_;
+	HttpGetCall http_get_;
 };
 
 // The vigil_host table whose functions record into a WorkerRecorder.

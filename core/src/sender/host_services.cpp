@@ -108,6 +108,13 @@ const char *instanceId(vigil_context *ctx)
 	});
 }
 
+int httpGet(vigil_context *ctx, const vigil_http_request *request, vigil_http_response *response)
+{
+	return guarded("http_get", [&] {
+		return ctx ? RunContext::from(ctx).httpGet().perform(request, response) : -1;
+	});
+}
+
 const vigil_host host_table = {
 	VIGIL_ABI_VERSION,
 	sizeof(vigil_host),
@@ -124,6 +131,7 @@ const vigil_host host_table = {
 	configListItem,
 	configJson,
 	instanceId,
+	httpGet,
 };
 
 } // namespace

@@ -10,6 +10,7 @@
 
 #include "aggregation/aggregator.hpp"
 #include "config/check_config.hpp"
+#include "sender/http_get.hpp"
 
 #include <vigil/check.h>
 
@@ -66,6 +67,7 @@ public:
 	const nlohmann::json &configScope(int scope) const;
 	const std::string &configJson(int scope);
 	const std::string &instanceId() const;
+	HttpGetCall &httpGet() { return http_get_; }
 
 	uint64_t samples() const { return samples_; }
 	const std::string &error() const { return error_; }
@@ -84,6 +86,7 @@ private:
 	std::vector<std::string> warnings_;
 	size_t dropped_warnings_ = 0;
 	std::vector<std::string_view> tag_views_; // reused across submissions
+	HttpGetCall http_get_;
 };
 
 // The host services table handed to every native check.
