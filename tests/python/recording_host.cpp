@@ -139,6 +139,7 @@ const vigil_host g_host = {
 	configListItem,
 	configJson,
 	instanceId,
+	nullptr, // http_get: Python checks use their own HTTP libraries
 };
 
 } // namespace
