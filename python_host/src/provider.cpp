@@ -151,7 +151,7 @@ void *create(void *provider, void *check, const vigil_host *host, vigil_context 
 	const char *instance_json = host->config_json(ctx, VIGIL_CONFIG_INSTANCE);
 	const char *id = host->instance_id(ctx);
 	auto *instance = new Instance{loaded, nullptr, id ? id : "", 0};
-	instance->timeout = host->config_number(ctx, VIGIL_CONFIG_INSTANCE, "timeout",
+	instance->timeout = host->config_number(ctx, VIGIL_CONFIG_INSTANCE, "vigil_timeout",
 						hostState().options.default_timeout);
 	std::string error;
 	{

@@ -475,7 +475,7 @@ instances:
     min_collection_interval: 0
   - just a string
   - name: g
-    timeout: 0
+    vigil_timeout: 0
   - name: [x]
   - name: h
     min_collection_interval: "10"
@@ -501,7 +501,8 @@ instances:
 			"number "
 			"> 0, got 0",
 			"conf.d/disk.yaml:14: instances[6]: must be a map, got \"just a string\"",
-			"conf.d/disk.yaml:16: instances[7].timeout: must be a number > 0, got 0",
+			"conf.d/disk.yaml:16: instances[7].vigil_timeout: must be a number > 0, "
+			"got 0",
 			"conf.d/disk.yaml:17: instances[8].name: must be a string, got a list",
 			"conf.d/disk.yaml:19: instances[9].min_collection_interval: must be a "
 			"number "
@@ -520,7 +521,8 @@ instances:
   - name: primary
     min_collection_interval: 2.5
     tags: [env:prod, "role:primary"]
-    timeout: 10
+    vigil_timeout: 10
+    timeout: 3
     host: 10.0.0.1
     port: 5432
   -
@@ -534,7 +536,8 @@ instances:
 	EXPECT_EQ(p.interval, 2500ms);
 	EXPECT_THAT(p.tags, ElementsAre("env:prod", "role:primary"));
 	ASSERT_TRUE(p.timeout);
-	EXPECT_EQ(*p.timeout, 10);
+	EXPECT_EQ(*p.timeout, 10) << "vigil_timeout, not the check's own timeout";
+	EXPECT_EQ(p.data["timeout"], nlohmann::json(3));
 	EXPECT_EQ(p.source, fs::path("conf.d/postgres.yaml"));
 	EXPECT_EQ(p.line, 4);
 	EXPECT_EQ(p.data["port"], nlohmann::json(5432));

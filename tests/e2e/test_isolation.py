@@ -40,7 +40,7 @@ class IsolationWorkspace(Workspace):
             f.write("hostname: e2e-host\nflush_interval: 1\ncheck_runners: 2\n"
                     f"listen: {listen}\n" + text)
 
-    def add_check(self, name, instance="isolation: process\n    timeout: 1\n"):
+    def add_check(self, name, instance="isolation: process\n    vigil_timeout: 1\n"):
         shutil.copy(os.path.join(FIXTURES, name + ".so"), self.plugins)
         with open(os.path.join(self.confd, name + ".yaml"), "w") as f:
             f.write("instances:\n  - " + instance)
@@ -142,7 +142,7 @@ class NativeFixtureTest(IsolationWorkspace):
 
 class ListNoteTest(IsolationWorkspace):
     def test_list_notes_an_unenforceable_timeout_only(self):
-        self.add_check("iso_healthy", instance="isolation: none\n    timeout: 2\n")
+        self.add_check("iso_healthy", instance="isolation: none\n    vigil_timeout: 2\n")
         self.add_check("iso_slow")  # isolated: its timeout is enforced, no note
         proc = vigil(*self.args(), "list", "--json")
         self.assertEqual(proc.returncode, 0, proc.stderr)
@@ -164,7 +164,7 @@ class AgentContainmentTest(IsolationWorkspace):
                        instance="isolation: process\n    min_collection_interval: 1\n")
         self.add_check("iso_busy_loop",
                        instance="isolation: process\n    min_collection_interval: 1\n"
-                                "    timeout: 0.5\n")
+                                "    vigil_timeout: 0.5\n")
         window = 6
         proc, out, err, workers = self.run_agent(window)
         self.assertEqual(proc.returncode, 0, err)

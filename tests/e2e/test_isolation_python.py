@@ -3,7 +3,7 @@
 """End-to-end tests of isolated Python checks (docs/isolation.md, issue 6).
 
 Each misbehaving fixture of tests/data/isolation/python/ (an AgentCheck .py
-and its conf.d yaml: `isolation: process`, `timeout: 1`) runs in a worker
+and its conf.d yaml: `isolation: process`, `vigil_timeout: 1`) runs in a worker
 process that loads python_host.so.  The tests assert its status, its message,
 how long it took to detect, that a healthy Python check beside it in a running
 agent missed no run, that the agent lives on and leaves no worker behind, and

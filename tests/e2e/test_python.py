@@ -134,7 +134,7 @@ class PythonDefaultTimeoutTest(PythonWorkspace):
         # own, longer timeout and finishes.
         self.write_conf("spin.yaml",
                         "instances:\n  - seconds: 60\n"
-                        "  - seconds: 0.6\n    timeout: 30\n")
+                        "  - seconds: 0.6\n    vigil_timeout: 30\n")
         cfg = self.write_agent_config("default_timeout: 0.3\n")
         proc = vigil("-c", cfg, "check", "spin", "--json", *self.folders(), timeout=50)
         self.assertEqual(proc.returncode, 1, proc.stderr)

@@ -56,7 +56,7 @@ TEST(PythonRun, SoftTimeoutInterruptsPurePythonAndNextRunIsClean)
 	PythonHost &h = PythonHost::get();
 	auto loaded = mustLoad("busy_loop.py");
 	vigil_context ctx;
-	ctx.instance = {{"timeout", 0.3}};
+	ctx.instance = {{"vigil_timeout", 0.3}};
 	void *check = h.create(loaded.check, ctx);
 	ASSERT_NE(check, nullptr) << ctx.error;
 	auto start = std::chrono::steady_clock::now();
@@ -84,7 +84,7 @@ TEST(PythonRun, SwallowedTimeoutIsStillATimeoutAndDoesNotLeak)
 	PythonHost &h = PythonHost::get();
 	auto loaded = mustLoad("swallow_timeout.py");
 	vigil_context ctx;
-	ctx.instance = {{"timeout", 0.3}, {"spin_after", 0.5}, {"later_spin", 0.1}};
+	ctx.instance = {{"vigil_timeout", 0.3}, {"spin_after", 0.5}, {"later_spin", 0.1}};
 	void *check = h.create(loaded.check, ctx);
 	ASSERT_NE(check, nullptr) << ctx.error;
 	EXPECT_EQ(h.run(check, ctx), VIGIL_TIMEOUT);

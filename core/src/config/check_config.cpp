@@ -187,11 +187,11 @@ private:
 					     "must be a string, got " + describeYaml(v));
 				inst.name = *s;
 			}
-			std::tie(k, v) = findKey(item, "timeout");
+			std::tie(k, v) = findKey(item, "vigil_timeout");
 			if (v.IsDefined() && !v.IsNull()) {
 				auto seconds = yamlNumber(v);
 				if (!seconds || !std::isfinite(*seconds) || *seconds <= 0)
-					fail(v, ".timeout",
+					fail(v, ".vigil_timeout",
 					     "must be a number > 0, got " + describeYaml(v));
 				inst.timeout = *seconds;
 			}

@@ -28,7 +28,7 @@ struct InstanceConfig {
 	std::string name;			   // the instance's `name`, may be empty
 	std::chrono::milliseconds interval{15000}; // min_collection_interval
 	std::vector<std::string> tags;
-	std::optional<double> timeout;			// seconds, if set
+	std::optional<double> timeout;			// vigil_timeout, seconds, if set
 	std::optional<Isolation> isolation;		// unset: the agent's default
 	std::filesystem::path source;			// the file it came from, empty for defaults
 	int line = 0;					// line of the instance in that file
