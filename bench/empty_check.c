@@ -35,6 +35,7 @@ const vigil_check_descriptor *vigil_check_entry(void)
 		create,
 		run,
 		destroy,
+		0, /* flags */
 	};
 	return &d;
 }

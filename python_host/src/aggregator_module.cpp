@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <cstddef>
 #include <cstdio>
 #include <string>
 
@@ -48,6 +49,30 @@ bool metricValue(PyObject *value, const char *name, double &out)
 	return true;
 }
 
+// The optional flush_first_value argument at `index`: any object, truthy as
+// rtloader reads it.  1, 0, or -1 with a Python error.
+int flushFirstValue(PyObject *const *args, Py_ssize_t nargs, Py_ssize_t index)
+{
+	return nargs > index ? PyObject_IsTrue(args[index]) : 0;
+}
+
+// A sample, with flush_first_value through ABI 1.1's submit_metric_flags; an
+// agent without it takes the sample alone.
+void submit(const CallScope &scope, int type, const char *name, double value, const TagList &tags,
+	    const char *hostname, bool flush_first_value)
+{
+	const vigil_host *host = scope.host;
+	if (flush_first_value &&
+	    host->struct_size >=
+		    offsetof(vigil_host, submit_metric_flags) + sizeof(host->submit_metric_flags) &&
+	    host->submit_metric_flags)
+		host->submit_metric_flags(scope.ctx, type, name, value, tags.data(), tags.size(),
+					  hostname, VIGIL_SUBMIT_FLUSH_FIRST_VALUE);
+	else
+		host->submit_metric(scope.ctx, type, name, value, tags.data(), tags.size(),
+				    hostname);
+}
+
 // submit_metric(check, check_id, mtype, name, value, tags, hostname[, flush_first_value])
 PyObject *submitMetric(PyObject *, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -75,8 +100,10 @@ PyObject *submitMetric(PyObject *, PyObject *const *args, Py_ssize_t nargs)
 	TagList tags;
 	if (!tags.convert(args[5], scope, name))
 		return nullptr;
-	scope.host->submit_metric(scope.ctx, static_cast<vigil_metric_type>(mtype), name, value,
-				  tags.data(), tags.size(), hostname);
+	int flush_first = flushFirstValue(args, nargs, 7);
+	if (flush_first < 0)
+		return nullptr;
+	submit(scope, mtype, name, value, tags, hostname, flush_first);
 	Py_RETURN_NONE;
 }
 
@@ -203,9 +230,11 @@ PyObject *submitHistogramBucket(PyObject *, PyObject *const *args, Py_ssize_t na
 		return nullptr;
 	tags.append(boundTag("lower_bound", lower));
 	tags.append(boundTag("upper_bound", upper));
-	scope.host->submit_metric(scope.ctx,
-				  monotonic ? VIGIL_METRIC_MONOTONIC_COUNT : VIGIL_METRIC_COUNT,
-				  name, value, tags.data(), tags.size(), hostname);
+	int flush_first = flushFirstValue(args, nargs, 9);
+	if (flush_first < 0)
+		return nullptr;
+	submit(scope, monotonic ? VIGIL_METRIC_MONOTONIC_COUNT : VIGIL_METRIC_COUNT, name, value,
+	       tags, hostname, monotonic && flush_first);
 	Py_RETURN_NONE;
 }
 

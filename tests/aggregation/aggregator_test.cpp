@@ -127,6 +127,28 @@ TEST(AggregatorTest, MonotonicCountResetIsNotNegative)
 	EXPECT_EQ(valueOf(a.flush(140), "m"), 0);
 }
 
+TEST(AggregatorTest, MonotonicCountFlushFirstValueCountsFromZero)
+{
+	Aggregator a(defaultOptions());
+	const std::string_view none[] = {""};
+	auto addFlushFirst = [&](double v, double t) {
+		a.addSample(MetricType::MonotonicCount, "m", v, std::span(none, 0), "", t, true);
+	};
+	// A new series: its counter started at 0, so its first value is a delta.
+	addFlushFirst(7, 100);
+	EXPECT_EQ(valueOf(a.flush(110), "m"), 7);
+	addFlushFirst(10, 111);
+	EXPECT_EQ(valueOf(a.flush(120), "m"), 3);
+	// A reset: the counter restarted at 0 and counted 4 since, beside the 2
+	// counted before it in the same interval.
+	addFlushFirst(12, 121);
+	addFlushFirst(4, 122);
+	EXPECT_EQ(valueOf(a.flush(130), "m"), 6);
+	// Without the flag a reset only sets the baseline, as before.
+	add(a, MetricType::MonotonicCount, "m", 1, 131);
+	EXPECT_EQ(valueOf(a.flush(140), "m"), 0);
+}
+
 TEST(AggregatorTest, RateAcrossFlushes)
 {
 	Aggregator a(defaultOptions());

@@ -147,6 +147,30 @@ class PythonDefaultTimeoutTest(PythonWorkspace):
 
 
 @unittest.skipUnless(PYTHON_ENABLED, "built without Python support")
+class PythonFlushFirstValueTest(PythonWorkspace):
+    """monotonic_count(..., flush_first_value=True) counts a new series'
+    first value, in the agent and in a worker process alike; without the
+    flag the first value is only the baseline."""
+    COUNTER = ("from datadog_checks.base import AgentCheck\n"
+               "class Counter(AgentCheck):\n"
+               "    def check(self, instance):\n"
+               "        self.monotonic_count('ffv.flagged', 5, flush_first_value=True)\n"
+               "        self.monotonic_count('ffv.plain', 5)\n")
+
+    def test_a_new_series_sends_its_first_value_only_when_flagged(self):
+        self.write_check("counter.py", self.COUNTER)
+        for isolation in ("none", "process"):
+            with self.subTest(isolation=isolation):
+                self.write_conf("counter.yaml",
+                                f"instances:\n  - isolation: {isolation}\n")
+                report = json.loads(vigil("check", "counter", "--json", *self.folders(),
+                                          check=True).stdout)
+                values = {m["name"]: m["value"] for m in report["metrics"]}
+                self.assertEqual(values.get("ffv.flagged"), 5, report["metrics"])
+                self.assertNotIn("ffv.plain", values)
+
+
+@unittest.skipUnless(PYTHON_ENABLED, "built without Python support")
 class PythonStdoutTest(PythonWorkspace):
     def test_writes_to_stdout_never_reach_the_json_lines(self):
         self.write_check("chatty.py",

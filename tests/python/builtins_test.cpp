@@ -184,6 +184,10 @@ TEST(PythonBuiltins, AggregatorTakesRtloadersPositionalArguments)
 	ASSERT_NE(flush, nullptr) << "flush_first_value accepted";
 	EXPECT_EQ(flush->type, VIGIL_METRIC_MONOTONIC_COUNT);
 	EXPECT_EQ(flush->value, 5);
+	EXPECT_EQ(flush->flags, VIGIL_SUBMIT_FLUSH_FIRST_VALUE) << "reaches the agent";
+	const auto *no_flush = run_.ctx.metric("bi.no_flush");
+	ASSERT_NE(no_flush, nullptr);
+	EXPECT_EQ(no_flush->flags, 0u) << "a falsy flag is no flag";
 	ASSERT_EQ(r["submit_metric_keyword"].value("raised", ""), "builtins.TypeError")
 		<< "keywords are refused (METH_VARARGS in rtloader)";
 	EXPECT_EQ(run_.ctx.metric("bi.kw"), nullptr);

@@ -31,6 +31,17 @@ void submitMetric(vigil_context *ctx, int type, const char *name, double value,
 					copyTags(tags, tag_count), str(hostname)});
 }
 
+void submitMetricFlags(vigil_context *ctx, int type, const char *name, double value,
+		       const char *const *tags, size_t tag_count, const char *hostname,
+		       uint32_t flags)
+{
+	std::lock_guard lock(ctx->mutex);
+	++ctx->metric_count;
+	if (ctx->record_metrics)
+		ctx->metrics.push_back({static_cast<vigil_metric_type>(type), name, value,
+					copyTags(tags, tag_count), str(hostname), flags});
+}
+
 void submitServiceCheck(vigil_context *ctx, const char *name, int status, const char *const *tags,
 			size_t tag_count, const char *hostname, const char *message)
 {
@@ -140,6 +151,7 @@ const vigil_host g_host = {
 	configJson,
 	instanceId,
 	nullptr, // http_get: Python checks use their own HTTP libraries
+	submitMetricFlags,
 };
 
 } // namespace

@@ -24,6 +24,7 @@ struct vigil_context {
 		double value;
 		std::vector<std::string> tags;
 		std::string hostname;
+		uint32_t flags = 0; // submit_metric_flags()'s
 	};
 	struct ServiceCheck {
 		std::string name;
@@ -72,8 +73,10 @@ public:
 		std::string error;
 		std::string name;
 		std::string version;
+		std::string origin; // loadModule(): where the module was found
 	};
 	Loaded load(const std::string &file);
+	Loaded loadModule(const std::string &module);
 	void *create(void *check, vigil_context &ctx);
 	vigil_result run(void *instance, vigil_context &ctx);
 

@@ -24,7 +24,10 @@ static_assert(offsetof(vigil_check_descriptor, description) == 24);
 static_assert(offsetof(vigil_check_descriptor, create) == 32);
 static_assert(offsetof(vigil_check_descriptor, run) == 40);
 static_assert(offsetof(vigil_check_descriptor, destroy) == 48);
-static_assert(sizeof(vigil_check_descriptor) == 56);
+// Minor 1.
+static_assert(offsetof(vigil_check_descriptor, flags) == 56);
+static_assert(sizeof(vigil_check_descriptor) == 64);
+static_assert(VIGIL_CHECK_NEEDS_CONFIG == 1u);
 
 static_assert(offsetof(vigil_host, abi_version) == 0);
 static_assert(offsetof(vigil_host, struct_size) == 4);
@@ -43,7 +46,9 @@ static_assert(offsetof(vigil_host, config_json) == 96);
 static_assert(offsetof(vigil_host, instance_id) == 104);
 // Minor 1.
 static_assert(offsetof(vigil_host, http_get) == 112);
-static_assert(sizeof(vigil_host) == 120);
+static_assert(offsetof(vigil_host, submit_metric_flags) == 120);
+static_assert(sizeof(vigil_host) == 128);
+static_assert(VIGIL_SUBMIT_FLUSH_FIRST_VALUE == 1u);
 
 static_assert(offsetof(vigil_http_request, struct_size) == 0);
 static_assert(offsetof(vigil_http_request, url) == 8);

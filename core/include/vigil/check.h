@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Vigil native check ABI, version 1.1 (minor 1 added vigil_host.http_get).
+ * Vigil native check ABI, version 1.1 (minor 1 added vigil_host.http_get and
+ * submit_metric_flags).
  *
  * This is the whole contract between the agent and a native check: plain C,
  * no C++ type, exception or allocator crosses it.  A check is a shared object
@@ -62,6 +63,13 @@ typedef enum vigil_log_level {
 	VIGIL_LOG_ERROR = 4,
 	VIGIL_LOG_CRITICAL = 5,
 } vigil_log_level;
+
+/* Flags of submit_metric_flags() (minor 1). */
+/* A monotonic count whose counter is known to have started at 0 (a series
+ * first seen after the check's first run, a process started after the
+ * agent): its first value, and the value after a reset, count as they are
+ * instead of only setting the baseline.  Datadog's flush_first_value. */
+#define VIGIL_SUBMIT_FLUSH_FIRST_VALUE 0x1u
 
 /* Return value of create() and run(). */
 typedef enum vigil_result {
@@ -181,6 +189,12 @@ typedef struct vigil_host {
 	 * check's own threads must not call it concurrently with one ctx. */
 	int (*http_get)(vigil_context *ctx, const vigil_http_request *request,
 			vigil_http_response *response);
+
+	/* Minor 1.  submit_metric with VIGIL_SUBMIT_* flags; unknown flag bits
+	 * are ignored. */
+	void (*submit_metric_flags)(vigil_context *ctx, int type, const char *name, double value,
+				    const char *const *tags, size_t tag_count, const char *hostname,
+				    uint32_t flags);
 } vigil_host;
 
 /*
@@ -199,7 +213,17 @@ typedef struct vigil_check_descriptor {
 	void *(*create)(const vigil_host *host, vigil_context *ctx);
 	vigil_result (*run)(void *instance, const vigil_host *host, vigil_context *ctx);
 	void (*destroy)(void *instance);
+
+	uint32_t flags; /* minor 1: VIGIL_CHECK_* below */
 } vigil_check_descriptor;
+
+/*
+ * The check does nothing without an instance from conf.d (a command to run,
+ * an endpoint to scrape): when no conf.d file names it, it is not scheduled,
+ * where a check without the flag runs one instance with all defaults (the
+ * system checks).  Minor 1.
+ */
+#define VIGIL_CHECK_NEEDS_CONFIG 0x1u
 
 typedef const vigil_check_descriptor *(*vigil_check_entry_fn)(void);
 

@@ -84,9 +84,13 @@ public:
 	{
 		metric(VIGIL_METRIC_COUNT, name, v, tags);
 	}
-	void monotonic_count(std::string_view name, double v, const Tags &tags = {}) const
+	// flush_first_value: VIGIL_SUBMIT_FLUSH_FIRST_VALUE (check.h); an agent
+	// older than ABI 1.1 takes the sample without it.
+	void monotonic_count(std::string_view name, double v, const Tags &tags = {},
+			     bool flush_first_value = false) const
 	{
-		metric(VIGIL_METRIC_MONOTONIC_COUNT, name, v, tags);
+		metric(VIGIL_METRIC_MONOTONIC_COUNT, name, v, tags, nullptr,
+		       flush_first_value ? VIGIL_SUBMIT_FLUSH_FIRST_VALUE : 0u);
 	}
 	void rate(std::string_view name, double v, const Tags &tags = {}) const
 	{
@@ -98,7 +102,7 @@ public:
 	}
 
 	void metric(vigil_metric_type type, std::string_view name, double v, const Tags &tags,
-		    const char *hostname = nullptr) const
+		    const char *hostname = nullptr, uint32_t flags = 0) const
 	{
 		// Up to 16 tags are passed without a heap allocation.
 		const char *small[16];
@@ -111,7 +115,11 @@ public:
 		for (size_t i = 0; i < tags.size(); ++i)
 			ptrs[i] = tags[i].c_str();
 		std::string n(name);
-		host_->submit_metric(ctx_, type, n.c_str(), v, ptrs, tags.size(), hostname);
+		if (flags && hasSubmitMetricFlags())
+			host_->submit_metric_flags(ctx_, type, n.c_str(), v, ptrs, tags.size(),
+						   hostname, flags);
+		else
+			host_->submit_metric(ctx_, type, n.c_str(), v, ptrs, tags.size(), hostname);
 	}
 
 	void service_check(const char *name, vigil_service_status status, const Tags &tags = {},
@@ -171,6 +179,13 @@ public:
 	}
 
 private:
+	bool hasSubmitMetricFlags() const
+	{
+		return host_->struct_size >= offsetof(vigil_host, submit_metric_flags) +
+						     sizeof(host_->submit_metric_flags) &&
+		       host_->submit_metric_flags;
+	}
+
 	const vigil_host *host_;
 	vigil_context *ctx_;
 };
@@ -232,6 +247,10 @@ inline void destroy(void *instance) noexcept
 // Declares the plugin: CLASS derives from vigil::Check and has a constructor
 // taking (const vigil::Setup &).  Use once per shared object.
 #define VIGIL_CHECK(CLASS, NAME, VERSION, DESCRIPTION)                                             \
+	VIGIL_CHECK_WITH_FLAGS(CLASS, NAME, VERSION, DESCRIPTION, 0u)
+
+// The same with VIGIL_CHECK_* flags (check.h), e.g. VIGIL_CHECK_NEEDS_CONFIG.
+#define VIGIL_CHECK_WITH_FLAGS(CLASS, NAME, VERSION, DESCRIPTION, FLAGS)                           \
 	extern "C" VIGIL_EXPORT const vigil_check_descriptor *vigil_check_entry(void)              \
 	{                                                                                          \
 		static const vigil_check_descriptor descriptor = {                                 \
@@ -243,6 +262,7 @@ inline void destroy(void *instance) noexcept
 			&vigil::detail::create<CLASS>,                                             \
 			&vigil::detail::run,                                                       \
 			&vigil::detail::destroy,                                                   \
+			FLAGS,                                                                     \
 		};                                                                                 \
 		return &descriptor;                                                                \
 	}

@@ -163,7 +163,7 @@ Aggregator::~Aggregator() = default;
 
 void Aggregator::addSample(MetricType type, std::string_view name, double value,
 			   std::span<const std::string_view> tags, std::string_view host,
-			   double timestamp)
+			   double timestamp, bool flush_first_value)
 {
 	SortedTags sorted(tags);
 	if (host.empty())
@@ -179,7 +179,7 @@ void Aggregator::addSample(MetricType type, std::string_view name, double value,
 	if (!context)
 		context = impl_->contexts.insert(
 			std::make_unique<Context>(key, name, sorted.view(), host, type));
-	context->add(value, timestamp);
+	context->add(value, timestamp, flush_first_value);
 }
 
 void Aggregator::addServiceCheck(ServiceCheck check)

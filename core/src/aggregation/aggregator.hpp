@@ -39,9 +39,11 @@ public:
 	// Precondition (the Sender validates): name not empty, value finite, type
 	// known.  tags may be unsorted and contain duplicates; the context is
 	// name + sorted unique tags + host.  timestamp is seconds since the epoch.
+	// flush_first_value: VIGIL_SUBMIT_FLUSH_FIRST_VALUE (check.h), monotonic
+	// counts only.
 	void addSample(MetricType type, std::string_view name, double value,
 		       std::span<const std::string_view> tags, std::string_view host,
-		       double timestamp);
+		       double timestamp, bool flush_first_value = false);
 	void addServiceCheck(ServiceCheck check);
 	void addEvent(Event event);
 

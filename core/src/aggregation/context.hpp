@@ -73,7 +73,7 @@ struct Context {
 	}
 
 	// Inline because it is the hot path of every submitted sample.
-	void add(double v, double t)
+	void add(double v, double t, bool flush_first_value = false)
 	{
 		sampled = true;
 		switch (type) {
@@ -85,7 +85,7 @@ struct Context {
 			value += v;
 			break;
 		case MetricType::MonotonicCount:
-			addMonotonic(v);
+			addMonotonic(v, flush_first_value);
 			break;
 		case MetricType::Rate:
 			// Like Datadog: the sample before the latest is the rate's base,
@@ -151,13 +151,22 @@ public:
 	std::vector<double> samples;
 
 private:
-	void addMonotonic(double v)
+	// flush_first_value: the counter started at 0, so its first value and
+	// the value after a reset were all counted since then.  (Datadog replaces
+	// the interval's sum with the value after a reset; adding keeps the
+	// deltas counted before the reset in the same interval.)
+	void addMonotonic(double v, bool flush_first_value)
 	{
 		if (has_baseline) {
 			// A drop is a counter reset: no negative delta, the new value is
 			// the next delta's base.
 			if (v >= baseline)
 				value += v - baseline;
+			else if (flush_first_value)
+				value += v;
+			has_delta = true;
+		} else if (flush_first_value) {
+			value += v;
 			has_delta = true;
 		}
 		baseline = v;

@@ -5,7 +5,16 @@
 #include "isolation/isolated_instance.hpp"
 #include "process/logging.hpp"
 
+#include <cstddef>
+
 namespace vigil {
+
+bool needsConfiguration(const CatalogEntry &entry)
+{
+	const vigil_check_descriptor *d = entry.native ? entry.native->descriptor : nullptr;
+	return d && d->struct_size >= offsetof(vigil_check_descriptor, flags) + sizeof(d->flags) &&
+	       (d->flags & VIGIL_CHECK_NEEDS_CONFIG);
+}
 
 ConfiguredCheck configureCheck(const CatalogEntry &entry, const std::filesystem::path &conf_dir,
 			       Aggregator &aggregator, std::shared_ptr<IsolationContext> isolation)
@@ -14,6 +23,14 @@ ConfiguredCheck configureCheck(const CatalogEntry &entry, const std::filesystem:
 	check.entry = &entry;
 	check.config = loadCheckConfig(conf_dir, entry.name);
 	auto log = logger("config");
+	if (check.config.sources.empty() && check.config.errors.empty() &&
+	    needsConfiguration(entry)) {
+		check.config.instances.clear();
+		check.unconfigured = true;
+		log->debug("check '{}': no conf.d/{}.yaml, which it needs: not scheduled",
+			   entry.name, entry.name);
+		return check;
+	}
 	for (const std::string &error : check.config.errors)
 		log->error("check '{}': {}, skipping", entry.name, error);
 	if (check.config.instances.empty() && !check.config.errors.empty())

@@ -19,7 +19,15 @@ struct ConfiguredCheck {
 	const CatalogEntry *entry = nullptr;
 	CheckConfig config;
 	std::vector<std::shared_ptr<Schedulable>> instances;
+	// No conf.d file, and the check says it needs one
+	// (VIGIL_CHECK_NEEDS_CONFIG): nothing is scheduled, and that is no error.
+	bool unconfigured = false;
 };
+
+// Whether the entry's check declared VIGIL_CHECK_NEEDS_CONFIG.  Known only for
+// a native check loaded in this process; a check loaded only in workers runs
+// its default instance, as before the flag.
+bool needsConfiguration(const CatalogEntry &entry);
 
 // Reads the configuration of one Ok catalog entry and makes its instances.
 // Config problems are logged once (category "config") and kept in

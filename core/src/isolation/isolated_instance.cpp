@@ -117,9 +117,10 @@ void IsolatedInstance::replay(const nlohmann::json &batch, RunContext &ctx)
 	};
 	for (const auto &m : items("metrics")) {
 		auto [t, n] = tagList(m.at(3));
-		ctx.submitMetric(m.at(0).get<int>(), str(m.at(1)),
-				 m.at(2).is_number() ? m.at(2).get<double>() : NAN, t, n,
-				 str(m.at(4)));
+		ctx.submitMetric(
+			m.at(0).get<int>(), str(m.at(1)),
+			m.at(2).is_number() ? m.at(2).get<double>() : NAN, t, n, str(m.at(4)),
+			m.size() > 5 && m[5].is_number_unsigned() ? m[5].get<uint32_t>() : 0);
 	}
 	for (const auto &s : items("service_checks")) {
 		auto [t, n] = tagList(s.at(2));

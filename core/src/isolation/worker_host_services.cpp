@@ -44,6 +44,14 @@ void submitMetric(vigil_context *ctx, int type, const char *name, double value,
 		[&] { rec(ctx).metric(type, name, value, tags, tag_count, hostname); });
 }
 
+void submitMetricFlags(vigil_context *ctx, int type, const char *name, double value,
+		       const char *const *tags, size_t tag_count, const char *hostname,
+		       uint32_t flags)
+{
+	guarded("submit_metric_flags",
+		[&] { rec(ctx).metric(type, name, value, tags, tag_count, hostname, flags); });
+}
+
 void submitServiceCheck(vigil_context *ctx, const char *name, int status, const char *const *tags,
 			size_t tag_count, const char *hostname, const char *message)
 {
@@ -143,6 +151,7 @@ const vigil_host host_table = {
 	configJson,
 	instanceId,
 	httpGet,
+	submitMetricFlags,
 };
 
 } // namespace

@@ -51,11 +51,14 @@ void WorkerRecorder::addLocked(const char *field, nlohmann::json item)
 }
 
 void WorkerRecorder::metric(int type, const char *name, double value, const char *const *tags,
-			    size_t tag_count, const char *hostname)
+			    size_t tag_count, const char *hostname, uint32_t flags)
 {
+	nlohmann::json item = {type, optionalString(name), value, tagList(tags, tag_count),
+			       optionalString(hostname)};
+	if (flags)
+		item.push_back(flags); // only when set: most samples have none
 	std::lock_guard lock(mutex_);
-	addLocked("metrics", {type, optionalString(name), value, tagList(tags, tag_count),
-			      optionalString(hostname)});
+	addLocked("metrics", std::move(item));
 }
 
 void WorkerRecorder::serviceCheck(const char *name, int status, const char *const *tags,

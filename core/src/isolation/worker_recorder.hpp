@@ -43,7 +43,7 @@ public:
 	}
 
 	void metric(int type, const char *name, double value, const char *const *tags,
-		    size_t tag_count, const char *hostname);
+		    size_t tag_count, const char *hostname, uint32_t flags = 0);
 	void serviceCheck(const char *name, int status, const char *const *tags, size_t tag_count,
 			  const char *hostname, const char *message);
 	void event(const vigil_event *event);

@@ -35,6 +35,16 @@ void submitMetric(vigil_context *ctx, int type, const char *name, double value,
 	});
 }
 
+void submitMetricFlags(vigil_context *ctx, int type, const char *name, double value,
+		       const char *const *tags, size_t tag_count, const char *hostname,
+		       uint32_t flags)
+{
+	guarded("submit_metric_flags", [&] {
+		RunContext::from(ctx).submitMetric(type, name, value, tags, tag_count, hostname,
+						   flags);
+	});
+}
+
 void submitServiceCheck(vigil_context *ctx, const char *name, int status, const char *const *tags,
 			size_t tag_count, const char *hostname, const char *message)
 {
@@ -132,6 +142,7 @@ const vigil_host host_table = {
 	configJson,
 	instanceId,
 	httpGet,
+	submitMetricFlags,
 };
 
 } // namespace

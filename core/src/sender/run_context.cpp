@@ -72,7 +72,7 @@ bool RunContext::collectTags(const char *what, const char *const *tags, size_t t
 }
 
 void RunContext::submitMetric(int type, const char *name, double value, const char *const *tags,
-			      size_t tag_count, const char *hostname)
+			      size_t tag_count, const char *hostname, uint32_t flags)
 {
 	if (!name || !*name) {
 		warning("metric with an empty name, dropped");
@@ -97,7 +97,7 @@ void RunContext::submitMetric(int type, const char *name, double value, const ch
 		return;
 	aggregator_.addSample(static_cast<MetricType>(type), n, value, tag_views_,
 			      hostname ? std::string_view(hostname) : std::string_view(),
-			      instance_.clock());
+			      instance_.clock(), (flags & VIGIL_SUBMIT_FLUSH_FIRST_VALUE) != 0);
 	++samples_;
 }
 

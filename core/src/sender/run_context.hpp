@@ -56,7 +56,7 @@ public:
 	static RunContext &from(vigil_context *ctx) { return *reinterpret_cast<RunContext *>(ctx); }
 
 	void submitMetric(int type, const char *name, double value, const char *const *tags,
-			  size_t tag_count, const char *hostname);
+			  size_t tag_count, const char *hostname, uint32_t flags = 0);
 	void submitServiceCheck(const char *name, int status, const char *const *tags,
 				size_t tag_count, const char *hostname, const char *message);
 	void submitEvent(const vigil_event *event);

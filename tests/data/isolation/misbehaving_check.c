@@ -108,6 +108,7 @@ static const vigil_check_descriptor descriptor = {
 	fixture_create,
 	fixture_run,
 	fixture_destroy,
+	0, /* flags */
 };
 
 VIGIL_EXPORT const vigil_check_descriptor *vigil_check_entry(void)

@@ -89,6 +89,8 @@ class BuiltinsCheck(AgentCheck):
         # The optional flush_first_value is accepted (positional, as rtloader).
         aggregator.submit_metric(self, self.check_id, aggregator.MONOTONIC_COUNT, 'bi.flush', 5,
                                  ['f:1'], '', True)
+        aggregator.submit_metric(self, self.check_id, aggregator.MONOTONIC_COUNT, 'bi.no_flush',
+                                 5, [], '', 0)
         r['submit_metric_keyword'] = outcome(aggregator.submit_metric, self, self.check_id,
                                              aggregator.GAUGE, 'bi.kw', 1, [], '',
                                              flush_first_value=True)
