@@ -175,6 +175,7 @@ PyObject *submitEvent(PyObject *, PyObject *const *args, Py_ssize_t nargs)
 	ev.alert_type = eventField(event, "alert_type");
 	ev.aggregation_key = eventField(event, "aggregation_key");
 	ev.source_type_name = eventField(event, "source_type_name");
+	ev.event_type = eventField(event, "event_type");
 	ev.hostname = eventField(event, "host");
 	if (PyObject *ts = PyDict_GetItemString(event, "timestamp")) {
 		// Like rtloader: a timestamp that is not a number means "now".

@@ -76,6 +76,7 @@ TEST(PythonApi, MetricsServiceChecksEventsWarnings)
 	EXPECT_EQ(c.events[0].alert_type, "error");
 	EXPECT_EQ(c.events[0].timestamp, 1700000000);
 	EXPECT_THAT(c.events[0].tags, ElementsAre("ev:1"));
+	EXPECT_EQ(c.events[0].event_type, "deploy");
 
 	EXPECT_THAT(c.warnings, testing::Contains("careful: hot"));
 	EXPECT_THAT(c.warnings, testing::Contains(HasSubstr("tag 42 is a int, not a string")));

@@ -55,7 +55,7 @@ void submitEvent(vigil_context *ctx, const vigil_event *ev)
 	std::lock_guard lock(ctx->mutex);
 	ctx->events.push_back({str(ev->title), str(ev->text), str(ev->priority),
 			       str(ev->alert_type), str(ev->hostname), ev->timestamp,
-			       copyTags(ev->tags, ev->tag_count)});
+			       copyTags(ev->tags, ev->tag_count), str(ev->event_type)});
 }
 
 void warning(vigil_context *ctx, const char *message)

@@ -37,6 +37,7 @@ struct vigil_context {
 		std::string title, text, priority, alert_type, hostname;
 		int64_t timestamp;
 		std::vector<std::string> tags;
+		std::string event_type;
 	};
 
 	std::mutex mutex;

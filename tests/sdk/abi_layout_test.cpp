@@ -77,7 +77,10 @@ static_assert(offsetof(vigil_event, source_type_name) == 56);
 static_assert(offsetof(vigil_event, hostname) == 64);
 static_assert(offsetof(vigil_event, tags) == 72);
 static_assert(offsetof(vigil_event, tag_count) == 80);
-static_assert(sizeof(vigil_event) == 88);
+// Minor 1.
+static_assert(offsetof(vigil_event, event_type) == 88);
+static_assert(sizeof(vigil_event) == 96);
+static_assert(VIGIL_EVENT_V1_0_SIZE == offsetof(vigil_event, event_type));
 
 TEST(AbiLayout, EnumValuesMatchTheDatadogAgent)
 {

@@ -138,6 +138,29 @@ TEST_F(SenderTest, EventsNeedATitleOrText)
 	EXPECT_EQ(f.events[0].priority, "normal");
 }
 
+TEST_F(SenderTest, EventTypeIsKeptAndA1_0EventIsStillAccepted)
+{
+	RunContext ctx = context();
+	vigil_event e{};
+	e.struct_size = sizeof(e);
+	e.title = "deployed";
+	e.event_type = "deploy";
+	host->submit_event(ctx.handle(), &e);
+	// A check built against 1.0 knew no event_type: whatever follows its
+	// struct is not read.
+	e.struct_size = VIGIL_EVENT_V1_0_SIZE;
+	e.title = "older";
+	host->submit_event(ctx.handle(), &e);
+	e.struct_size = VIGIL_EVENT_V1_0_SIZE - 8;
+	host->submit_event(ctx.handle(), &e);
+	EXPECT_EQ(ctx.takeWarnings().size(), 1u) << "a struct smaller than 1.0's is refused";
+	FlushResult f = aggregator_.flush(wallClockSeconds());
+	ASSERT_EQ(f.events.size(), 2u);
+	EXPECT_EQ(f.events[0].event_type, "deploy");
+	EXPECT_EQ(f.events[1].title, "older");
+	EXPECT_EQ(f.events[1].event_type, "");
+}
+
 TEST_F(SenderTest, ConfigLookupsReturnValuesOrFallbacks)
 {
 	RunContext ctx = context();

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Vigil native check ABI, version 1.1 (minor 1 added vigil_host.http_get and
- * submit_metric_flags).
+ * submit_metric_flags, vigil_check_descriptor.flags, vigil_event.event_type).
  *
  * This is the whole contract between the agent and a native check: plain C,
  * no C++ type, exception or allocator crosses it.  A check is a shared object
@@ -104,7 +104,13 @@ typedef struct vigil_event {
 	const char *hostname;	      /* NULL = the agent's hostname */
 	const char *const *tags;
 	size_t tag_count;
+	const char
+		*event_type; /* minor 1: what kind of event (Datadog's event_type); may be NULL */
 } vigil_event;
+
+/* sizeof(vigil_event) in ABI 1.0, before event_type: the smallest event an
+ * agent accepts. */
+#define VIGIL_EVENT_V1_0_SIZE 88u
 
 /*
  * An HTTP GET made by the agent for a check (minor 1): the agent's own

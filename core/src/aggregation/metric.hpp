@@ -67,6 +67,7 @@ struct Event {
 	std::string alert_type = "info";
 	std::string aggregation_key;
 	std::string source_type_name;
+	std::string event_type; // the check's name for the kind of event; may be empty
 	std::string host;
 	std::vector<std::string> tags;
 };

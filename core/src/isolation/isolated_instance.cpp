@@ -142,6 +142,7 @@ void IsolatedInstance::replay(const nlohmann::json &batch, RunContext &ctx)
 		ev.alert_type = str(e.at("alert_type"));
 		ev.aggregation_key = str(e.at("aggregation_key"));
 		ev.source_type_name = str(e.at("source_type_name"));
+		ev.event_type = e.contains("event_type") ? str(e.at("event_type")) : nullptr;
 		ev.hostname = str(e.at("hostname"));
 		ev.tags = t;
 		ev.tag_count = n;

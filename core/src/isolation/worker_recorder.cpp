@@ -3,6 +3,7 @@
 
 #include "isolation/worker_protocol.hpp"
 
+#include <cstddef>
 #include <cstdio>
 
 namespace vigil::isolation {
@@ -72,7 +73,7 @@ void WorkerRecorder::serviceCheck(const char *name, int status, const char *cons
 void WorkerRecorder::event(const vigil_event *e)
 {
 	nlohmann::json item = nullptr; // the agent reports a missing event
-	if (e && e->struct_size >= sizeof(vigil_event))
+	if (e && e->struct_size >= VIGIL_EVENT_V1_0_SIZE) {
 		item = {
 			{"title", optionalString(e->title)},
 			{"text", optionalString(e->text)},
@@ -84,6 +85,9 @@ void WorkerRecorder::event(const vigil_event *e)
 			{"hostname", optionalString(e->hostname)},
 			{"tags", tagList(e->tags, e->tag_count)},
 		};
+		if (e->struct_size >= offsetof(vigil_event, event_type) + sizeof(e->event_type))
+			item["event_type"] = optionalString(e->event_type);
+	}
 	std::lock_guard lock(mutex_);
 	addLocked("events", std::move(item));
 }

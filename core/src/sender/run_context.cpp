@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstddef>
 
 namespace vigil {
 
@@ -127,8 +128,9 @@ void RunContext::submitServiceCheck(const char *name, int status, const char *co
 
 void RunContext::submitEvent(const vigil_event *event)
 {
-	// struct_size tells which fields the check knew about; v1.0 has them all.
-	if (!event || event->struct_size < sizeof(vigil_event)) {
+	// struct_size tells which fields the check knew about; v1.0 lacks
+	// event_type.
+	if (!event || event->struct_size < VIGIL_EVENT_V1_0_SIZE) {
 		warning("event with a missing or too small struct, dropped");
 		return;
 	}
@@ -149,6 +151,8 @@ void RunContext::submitEvent(const vigil_event *event)
 	e.alert_type = str(event->alert_type, "info");
 	e.aggregation_key = str(event->aggregation_key, "");
 	e.source_type_name = str(event->source_type_name, "");
+	if (event->struct_size >= offsetof(vigil_event, event_type) + sizeof(event->event_type))
+		e.event_type = str(event->event_type, "");
 	e.host = str(event->hostname, "");
 	e.tags.assign(tag_views_.begin(), tag_views_.end());
 	aggregator_.addEvent(std::move(e));

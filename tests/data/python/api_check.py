@@ -29,7 +29,7 @@ class ApiCheck(AgentCheck):
                                            None, ['rb:1'], True)
         self.service_check('can_connect', AgentCheck.CRITICAL, tags=['sc:1'], message='down')
         self.event({'msg_title': 'title', 'msg_text': 'text', 'timestamp': 1700000000,
-                    'alert_type': 'error', 'tags': ['ev:1']})
+                    'alert_type': 'error', 'tags': ['ev:1'], 'event_type': 'deploy'})
         self.warning('careful: %s', 'hot')
         self.log.info('info from %s', self.name)
         self.write_persistent_cache('key/../x', 'value-1')

@@ -34,6 +34,7 @@ nlohmann::json toJson(const Event &e)
 		{"alert_type", e.alert_type},
 		{"aggregation_key", e.aggregation_key},
 		{"source_type_name", e.source_type_name},
+		{"event_type", e.event_type},
 		{"host", e.host},
 		{"tags", e.tags},
 	};
