@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // vigil_provider_entry(): the python provider.  Claims `.py` files, loads
-// each as a module holding one AgentCheck subclass, and runs its instances.
+// each as a module holding one AgentCheck subclass, and runs its instances;
+// loads installed Datadog integrations by module name (load_module) the
+// same way.
 //
 // The GIL: init() starts Python and releases it; every other entry point
 // takes it only around its Python work, through the calling thread's
@@ -29,6 +31,7 @@ struct Provider {
 struct LoadedCheck {
 	std::string name;
 	std::string version;
+	std::string origin;	 // load_module(): the package folder or file
 	PyObject *cls = nullptr; // never released: checks are never unloaded
 };
 
@@ -106,32 +109,41 @@ void fillInfo(vigil_provided_check *info, const LoadedCheck &check)
 		info->name = check.name.c_str();
 	if (has(offsetof(vigil_provided_check, version), sizeof info->version))
 		info->version = check.version.empty() ? nullptr : check.version.c_str();
+	if (has(offsetof(vigil_provided_check, origin), sizeof info->origin))
+		info->origin = check.origin.empty() ? nullptr : check.origin.c_str();
 }
 
-void *load(void *provider, const char *path, vigil_context *ctx, vigil_provided_check *info)
+// Calls the Python side's `function`(argument), which answers (class,
+// version, [origin,] error) and turns every failure into one line
+// ("line 3: SyntaxError: invalid syntax"); the check, or NULL after
+// set_error().
+void *loadWith(Provider *p, const char *function, const char *argument, std::string name,
+	       vigil_context *ctx, vigil_provided_check *info)
 {
-	auto *p = static_cast<Provider *>(provider);
 	std::string error;
 	auto *loaded = new LoadedCheck;
-	loaded->name = std::filesystem::path(path).stem().string();
+	loaded->name = std::move(name);
 	{
 		GilLock gil;
-		// (class, version, error): the Python side turns every failure into
-		// one line ("line 3: SyntaxError: invalid syntax").
-		PyRef result(PyObject_CallMethod(hostState().loader, "load_check", "s", path));
+		PyRef result(PyObject_CallMethod(hostState().loader, function, "s", argument));
+		const Py_ssize_t size =
+			result && PyTuple_Check(result.get()) ? PyTuple_GET_SIZE(result.get()) : 0;
+		PyObject *err = size >= 3 ? PyTuple_GET_ITEM(result.get(), size - 1) : nullptr;
 		if (!result) {
 			error = takeErrorText(false);
-		} else if (PyObject *err = PyTuple_GetItem(result.get(), 2);
-			   err && err != Py_None) {
+		} else if (size < 3) {
+			error = std::string("python_host's ") + function + "() answered no tuple";
+		} else if (err != Py_None) {
 			error = toUtf8(err);
 		} else {
-			loaded->cls = PyTuple_GetItem(result.get(), 0);
-			Py_XINCREF(loaded->cls);
-			PyObject *version = PyTuple_GetItem(result.get(), 1);
-			if (version && version != Py_None)
+			loaded->cls = PyTuple_GET_ITEM(result.get(), 0);
+			Py_INCREF(loaded->cls);
+			PyObject *version = PyTuple_GET_ITEM(result.get(), 1);
+			if (version != Py_None)
 				loaded->version = toUtf8(version);
-			if (!loaded->cls)
-				error = takeErrorText(false);
+			PyObject *origin = size >= 4 ? PyTuple_GET_ITEM(result.get(), 2) : Py_None;
+			if (origin != Py_None)
+				loaded->origin = toUtf8(origin);
 		}
 	}
 	if (!error.empty()) {
@@ -141,6 +153,44 @@ void *load(void *provider, const char *path, vigil_context *ctx, vigil_provided_
 	}
 	fillInfo(info, *loaded);
 	return loaded;
+}
+
+void *load(void *provider, const char *path, vigil_context *ctx, vigil_provided_check *info)
+{
+	return loadWith(static_cast<Provider *>(provider), "load_check", path,
+			std::filesystem::path(path).stem().string(), ctx, info);
+}
+
+// An installed integration by module name: the check is named after the
+// module's last component (datadog_checks.tcp_check: tcp_check), the name
+// conf.d configures it by.
+void *loadModule(void *provider, const char *module, vigil_context *ctx, vigil_provided_check *info)
+{
+	const std::string name(module);
+	return loadWith(static_cast<Provider *>(provider), "load_module", module,
+			name.substr(name.rfind('.') + 1), ctx, info);
+}
+
+// The Python side's environment(), asked once: importing the base is
+// what `vigil version` pays for, and the answer does not change.
+const char *environmentJson(void *provider)
+{
+	(void)provider;
+	static std::once_flag once;
+	static std::string json;
+	std::call_once(once, [] {
+		GilLock gil;
+		PyRef result(PyObject_CallMethod(hostState().loader, "environment", nullptr));
+		if (result && PyUnicode_Check(result.get())) {
+			json = toUtf8(result.get());
+		} else {
+			nlohmann::json error = {
+				{"python", Py_GetVersion()},
+				{"datadog_checks_base", {{"error", takeErrorText(false)}}}};
+			json = error.dump();
+		}
+	});
+	return json.c_str();
 }
 
 void *create(void *provider, void *check, const vigil_host *host, vigil_context *ctx)
@@ -275,6 +325,8 @@ const vigil_provider_descriptor g_descriptor = {
 	create,
 	run,
 	destroy,
+	loadModule,
+	environmentJson,
 };
 
 } // namespace

@@ -8,6 +8,7 @@ installed plugins never leak in; the build tree's own defaults are tested once
 """
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -24,6 +25,18 @@ FIXTURES = os.environ["VIGIL_FIXTURES"]
 PYTHON_ENABLED = os.environ.get("VIGIL_PYTHON_ENABLED") == "1"
 TLS_ENABLED = os.environ.get("VIGIL_TLS_ENABLED") == "1"
 EXAMPLE_SO = os.path.join(BUILD, "native_checks", "example.so")
+
+
+def sdk_abi_version():
+    """(major, minor) as the public header says, which the agent must report."""
+    header = os.path.join(os.environ["VIGIL_SOURCE_ROOT"], "core", "include", "vigil", "check.h")
+    with open(header) as f:
+        text = f.read()
+    return tuple(int(re.search(rf"#define VIGIL_ABI_VERSION_{part} (\d+)u", text).group(1))
+                 for part in ("MAJOR", "MINOR"))
+
+
+ABI = sdk_abi_version()
 
 
 def vigil(*args, timeout=60, check=False):
@@ -73,7 +86,7 @@ class VersionTest(unittest.TestCase):
                          "enabled" if PYTHON_ENABLED else "disabled")
         self.assertEqual(info["features"]["tls"],
                          "enabled" if TLS_ENABLED else "disabled")
-        self.assertEqual(info["abi"], [1, 0])
+        self.assertEqual(info["abi"], list(ABI))
         self.assertTrue(info["version"])
 
 
@@ -247,7 +260,7 @@ class RejectedPluginTest(Workspace):
         "wrong_arch": "built for",
         "other_class": "-bit ELF, this agent is",
         "no_entry": "no vigil_check_entry symbol",
-        "abi_major": "ABI version 99.0, this agent supports 1.0",
+        "abi_major": "ABI version 99.0, this agent supports %d.%d" % ABI,
         "null_run": "run",
         "dup_second": "duplicate check name 'fixture_dup'",
         "unresolved_symbol": "cannot load",

@@ -10,6 +10,10 @@
 namespace vigil {
 namespace {
 
+// The ABI this agent was built with, as its rejections name it.
+const std::string kAgentAbi =
+	std::to_string(VIGIL_ABI_VERSION_MAJOR) + "." + std::to_string(VIGIL_ABI_VERSION_MINOR);
+
 namespace fs = std::filesystem;
 using ::testing::ElementsAre;
 
@@ -33,7 +37,7 @@ TEST(CheckCatalog, LoadsGoodAndRejectsBadWithStemNames)
 
 	EXPECT_EQ(e[0].name, "abi_major");
 	EXPECT_EQ(e[0].state, CheckState::Error);
-	EXPECT_EQ(e[0].error, "ABI version 99.0, this agent supports 1.0");
+	EXPECT_EQ(e[0].error, "ABI version 99.0, this agent supports " + kAgentAbi);
 	EXPECT_EQ(e[0].path, major);
 	EXPECT_FALSE(e[0].native);
 

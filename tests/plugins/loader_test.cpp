@@ -12,6 +12,10 @@
 namespace vigil {
 namespace {
 
+// The ABI this agent was built with, as its rejections name it.
+const std::string kAgentAbi =
+	std::to_string(VIGIL_ABI_VERSION_MAJOR) + "." + std::to_string(VIGIL_ABI_VERSION_MINOR);
+
 using test::fixture;
 
 std::string rejection(const std::filesystem::path &file)
@@ -37,12 +41,14 @@ TEST(PluginLoader, EntryReturnsNull)
 
 TEST(PluginLoader, AbiMajorMismatch)
 {
-	EXPECT_EQ(rejection(fixture("abi_major.so")), "ABI version 99.0, this agent supports 1.0");
+	EXPECT_EQ(rejection(fixture("abi_major.so")),
+		  "ABI version 99.0, this agent supports " + kAgentAbi);
 }
 
 TEST(PluginLoader, AbiMinorNewer)
 {
-	EXPECT_EQ(rejection(fixture("abi_minor.so")), "ABI version 1.99, this agent supports 1.0");
+	EXPECT_EQ(rejection(fixture("abi_minor.so")),
+		  "ABI version 1.99, this agent supports " + kAgentAbi);
 }
 
 TEST(PluginLoader, StructTooSmall)
@@ -113,7 +119,7 @@ TEST(PluginLoader, RejectedLibraryStaysLoaded)
 	// Its initialisers ran in dlopen(); whatever they left behind needs the code.
 	test::TempDir dir;
 	auto path = dir.add("abi_major.so");
-	EXPECT_EQ(rejection(path), "ABI version 99.0, this agent supports 1.0");
+	EXPECT_EQ(rejection(path), "ABI version 99.0, this agent supports " + kAgentAbi);
 	EXPECT_TRUE(stillMapped(path));
 }
 

@@ -203,6 +203,8 @@ PythonHost::PythonHost()
 		{"agent_version", "9.9.9"},
 		{"hostname", "test-host"},
 		{"plugin_dirs", {VIGIL_PY_TEST_DATA}},
+		// Integrations loaded by module name (integrations_test.cpp).
+		{"python_extra_path", {std::string(VIGIL_PY_TEST_DATA) + "/integrations"}},
 		{"state_dir", state_dir},
 		{"default_timeout", 0},
 		{"agent_config", {{"site", "example.com"}, {"number", 3}}},
@@ -224,6 +226,20 @@ PythonHost::Loaded PythonHost::load(const std::string &file)
 	out.error = ctx.error;
 	out.name = str(info.name);
 	out.version = str(info.version);
+	return out;
+}
+
+PythonHost::Loaded PythonHost::loadModule(const std::string &module)
+{
+	Loaded out;
+	vigil_context ctx;
+	vigil_provided_check info{};
+	info.struct_size = sizeof info;
+	out.check = desc->load_module(provider, module.c_str(), &ctx, &info);
+	out.error = ctx.error;
+	out.name = str(info.name);
+	out.version = str(info.version);
+	out.origin = str(info.origin);
 	return out;
 }
 

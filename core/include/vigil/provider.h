@@ -37,6 +37,10 @@ typedef struct vigil_provided_check {
 	const char *name;	 /* check name; the file stem for a Python check */
 	const char *version;	 /* e.g. the module's __version__; may be NULL */
 	const char *description; /* may be NULL */
+	/* Read by agents that know it, filled by providers that know it, each
+	 * checking struct_size.  Where load_module() found the module: its
+	 * package folder, or its file; NULL after load(). */
+	const char *origin;
 } vigil_provided_check;
 
 typedef struct vigil_provider_descriptor {
@@ -76,6 +80,29 @@ typedef struct vigil_provider_descriptor {
 			    vigil_context *ctx);
 
 	void (*destroy)(void *provider, void *instance);
+
+	/*
+	 * Added after the first release: the agent reads each only when
+	 * struct_size covers it, and a provider built before them works as it
+	 * did (integrations by name are then unavailable).  Either may be NULL.
+	 */
+
+	/* Loads a check by module name instead of file: python_host imports an
+	 * installed Datadog integration, "datadog_checks.NAME", when conf.d
+	 * configures NAME and no plugin file provides it.  Same contract and
+	 * thread as load(); info->origin says where the module was found. */
+	void *(*load_module)(void *provider, const char *module, vigil_context *ctx,
+			     vigil_provided_check *info);
+
+	/* What the provider runs checks with, for `vigil version`: a JSON
+	 * object.  python_host answers
+	 *   "python": its version,
+	 *   "datadog_checks_base": {"version", "path"} of the base checks
+	 *   import (with "shim": true when it is Vigil's own), or {"error"}
+	 *   when it cannot be imported.
+	 * On the main thread after init(); the text stays valid as long as the
+	 * provider.  NULL when it cannot say. */
+	const char *(*environment_json)(void *provider);
 } vigil_provider_descriptor;
 
 typedef const vigil_provider_descriptor *(*vigil_provider_entry_fn)(void);

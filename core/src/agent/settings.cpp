@@ -123,6 +123,7 @@ isolation::ProviderLaunch pythonProviderLaunch(const AgentSettings &settings)
 CatalogOptions catalogOptions(const AgentSettings &settings)
 {
 	CatalogOptions options;
+	options.conf_dir = settings.config.conf_dir; // its checks no file provides: integrations
 	isolation::probeIsolatedPlugins(options, settings.config, pythonProviderLaunch(settings));
 #if !VIGIL_PYTHON_ENABLED
 	(void)settings;

@@ -73,17 +73,24 @@ nlohmann::json toJsonReport(const CatalogEntry &entry, const std::vector<Instanc
 		checks.push_back(toJson(c));
 	for (const Event &e : flush.events)
 		events.push_back(toJson(e));
-	return {{"check", entry.name},	    {"kind", pluginKindName(entry.kind)},
-		{"version", entry.version}, {"instances", instances},
-		{"metrics", metrics},	    {"service_checks", checks},
-		{"events", events},	    {"config_errors", config_errors}};
+	return {{"check", entry.name},
+		{"kind", pluginKindName(entry.kind)},
+		{"version", entry.version},
+		{"path", entry.path.string()},
+		{"module", entry.module.empty() ? nlohmann::json() : nlohmann::json(entry.module)},
+		{"instances", instances},
+		{"metrics", metrics},
+		{"service_checks", checks},
+		{"events", events},
+		{"config_errors", config_errors}};
 }
 
 std::string textReport(const CatalogEntry &entry, const std::vector<InstanceResult> &results,
 		       const FlushResult &flush, const std::vector<std::string> &config_errors)
 {
 	std::string out =
-		fmt::format("{} ({}, version {})  {}\n", entry.name, pluginKindName(entry.kind),
+		fmt::format("{} ({}{}, version {})  {}\n", entry.name, pluginKindName(entry.kind),
+			    entry.module.empty() ? "" : " module " + entry.module,
 			    entry.version.empty() ? "-" : entry.version, entry.path.string());
 	for (const std::string &error : config_errors)
 		out += fmt::format("  config error: {}\n", error);
@@ -143,8 +150,9 @@ int checkCommand(const CliOverrides &overrides, const CheckCommandOptions &optio
 	const CatalogEntry *entry = catalog.find(options.name);
 	if (!entry) {
 		std::fprintf(stderr,
-			     "vigil: no check named '%s' in %zu plugin folders (see `vigil "
-			     "list`)\n",
+			     "vigil: no check named '%s' in %zu plugin folders, and no "
+			     "conf.d file naming it (an installed integration runs by name "
+			     "once configured; see `vigil list`)\n",
 			     options.name.c_str(), settings.config.plugins_dirs.size());
 		return 2;
 	}

@@ -9,7 +9,9 @@
 
 namespace vigil::cli {
 
-int versionCommand(bool json);
+// The build, and what the Python provider runs checks with (the
+// datadog_checks.base it imports), read with the settings `overrides` give.
+int versionCommand(const CliOverrides &overrides, bool json);
 
 int listCommand(const CliOverrides &overrides, bool json);
 

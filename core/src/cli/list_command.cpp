@@ -141,6 +141,9 @@ int listCommand(const CliOverrides &overrides, bool json)
 				{"name", e.name},
 				{"kind", pluginKindName(e.kind)},
 				{"path", e.path.string()},
+				// Loaded by name: the module; path is where it was found.
+				{"module",
+				 e.module.empty() ? nlohmann::json() : nlohmann::json(e.module)},
 				{"version", e.version},
 				{"description", e.description},
 				{"state", checkStateName(e.state)},
@@ -172,6 +175,9 @@ int listCommand(const CliOverrides &overrides, bool json)
 				   name_width, pluginKindName(e.kind), checkStateName(e.state),
 				   e.version.empty() ? "-" : e.version, row.instances,
 				   row.isolation.empty() ? "-" : row.isolation, e.path.string());
+		if (!e.module.empty())
+			out += fmt::format("{:<{}}  module: {} (no plugin file of this name)\n", "",
+					   name_width, e.module);
 		if (!e.error.empty())
 			out += fmt::format("{:<{}}  reason: {}\n", "", name_width, e.error);
 		for (const std::string &error : row.config_errors)

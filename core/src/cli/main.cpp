@@ -78,7 +78,7 @@ int main(int argc, char **argv)
 
 	try {
 		if (*version)
-			return cli::versionCommand(json);
+			return cli::versionCommand(overrides, json);
 		if (*list)
 			return cli::listCommand(overrides, json);
 		if (*check)

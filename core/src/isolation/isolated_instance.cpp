@@ -90,6 +90,8 @@ IsolatedInstance::IsolatedInstance(const CatalogEntry &entry, InstanceConfig con
 	if (entry.kind != PluginKind::Native)
 		request["provider"] = {{"path", isolation_->options().python_host.string()},
 				       {"options", isolation_->options().python_options}};
+	if (!entry.module.empty())
+		request["module"] = entry.module; // loaded by name; path is where it was
 	request_ = encodeFrame(request);
 }
 

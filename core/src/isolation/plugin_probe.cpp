@@ -52,10 +52,28 @@ ProbedPlugin probe(const nlohmann::json &request, const WorkerLaunch &launch,
 	probed.name = done.value("name", std::string());
 	probed.version = done.value("version", std::string());
 	probed.description = done.value("description", std::string());
+	probed.origin = done.value("origin", std::string());
 	// The worker validated it; a worker's answer is still only bytes.
 	if (!isValidCheckName(probed.name))
 		throw PluginError("the worker that loaded it reported an invalid check name");
 	return probed;
+}
+
+// The request for a check of the provider's, `what` saying which file or
+// module.
+ProbedPlugin probeProvided(nlohmann::json what, const ProviderLaunch &provider,
+			   const WorkerLaunch &launch, std::chrono::milliseconds timeout)
+{
+	// As the in-agent provider reports it (catalogOptions()), without a
+	// worker start for each check.
+	std::error_code ec;
+	if (!std::filesystem::exists(provider.path, ec))
+		throw PluginError("python support not installed: '" + provider.path.string() +
+				  "' not found");
+	what["op"] = "probe";
+	what["kind"] = "provided";
+	what["provider"] = {{"path", provider.path.string()}, {"options", provider.options}};
+	return probe(what, launch, timeout);
 }
 
 } // namespace
@@ -70,18 +88,14 @@ ProbedPlugin probeNativePlugin(const std::filesystem::path &path, const WorkerLa
 ProbedPlugin probeProvidedCheck(const std::filesystem::path &path, const ProviderLaunch &provider,
 				const WorkerLaunch &launch, std::chrono::milliseconds timeout)
 {
-	// As the in-agent provider reports it (catalogOptions()), without a
-	// worker start for each .py file.
-	std::error_code ec;
-	if (!std::filesystem::exists(provider.path, ec))
-		throw PluginError("python support not installed: '" + provider.path.string() +
-				  "' not found");
-	return probe(
-		{{"op", "probe"},
-		 {"kind", "provided"},
-		 {"path", std::filesystem::absolute(path).string()},
-		 {"provider", {{"path", provider.path.string()}, {"options", provider.options}}}},
-		launch, timeout);
+	return probeProvided({{"path", std::filesystem::absolute(path).string()}}, provider, launch,
+			     timeout);
+}
+
+ProbedPlugin probeProvidedModule(const std::string &module, const ProviderLaunch &provider,
+				 const WorkerLaunch &launch, std::chrono::milliseconds timeout)
+{
+	return probeProvided({{"module", module}}, provider, launch, timeout);
 }
 
 void probeIsolatedPlugins(CatalogOptions &options, const AgentConfig &config,
@@ -109,6 +123,9 @@ void probeIsolatedPlugins(CatalogOptions &options, const AgentConfig &config,
 #if VIGIL_PYTHON_ENABLED
 	options.probe_provided = [launch, provider](const std::filesystem::path &path) {
 		return probeProvidedCheck(path, provider, launch);
+	};
+	options.probe_module = [launch, provider](const std::string &module) {
+		return probeProvidedModule(module, provider, launch);
 	};
 #endif
 }

@@ -17,6 +17,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <string>
 
 namespace vigil::isolation {
 
@@ -41,9 +42,17 @@ ProbedPlugin probeProvidedCheck(const std::filesystem::path &path, const Provide
 				const WorkerLaunch &launch,
 				std::chrono::milliseconds timeout = kProbeTimeout);
 
+// The same for a check loaded by module name (an installed Datadog
+// integration, catalog.hpp): the worker opens the provider and imports
+// `module`; the answer says where it was found.
+ProbedPlugin probeProvidedModule(const std::string &module, const ProviderLaunch &provider,
+				 const WorkerLaunch &launch,
+				 std::chrono::milliseconds timeout = kProbeTimeout);
+
 // Sets `options` so that native (and, with Python support, .py) files whose
 // every instance runs isolated (their conf.d/NAME.yaml and vigil.yaml's
-// `isolation`) are probed in a worker instead of loaded here.
+// `isolation`), and such checks loaded by module name, are probed in a
+// worker instead of loaded here.
 void probeIsolatedPlugins(CatalogOptions &options, const AgentConfig &config,
 			  const ProviderLaunch &provider);
 

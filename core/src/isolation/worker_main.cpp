@@ -69,15 +69,29 @@ private:
 		}
 	}
 
+	// A provided check comes from a file ("path") or, loaded by name, from a
+	// module ("module", an installed Datadog integration): the provider's
+	// load() or load_module(), as the agent's catalog would call it.
+	static bool byModule(const nlohmann::json &request) { return request.contains("module"); }
+
+	ProvidedCheck loadProvided(const nlohmann::json &request)
+	{
+		if (byModule(request))
+			return provider_->loadModule(request.at("module").get<std::string>());
+		return provider_->load(request.at("path").get<std::string>());
+	}
+
 	const LoadedCheck &load(const nlohmann::json &request)
 	{
-		const std::string path = request.at("path").get<std::string>();
-		auto it = checks_.find(path);
+		// Paths are absolute; a module name never starts with '/'.
+		const std::string key = byModule(request) ? request.at("module").get<std::string>()
+							  : request.at("path").get<std::string>();
+		auto it = checks_.find(key);
 		if (it != checks_.end())
 			return it->second;
 		LoadedCheck loaded;
 		if (request.at("kind").get<std::string>() == "native") {
-			loaded.native = loadNativePlugin(path);
+			loaded.native = loadNativePlugin(key);
 			loaded.binding = nativeBinding(*loaded.native, workerHostServices());
 		} else {
 			if (!provider_) {
@@ -86,20 +100,20 @@ private:
 								p.at("options").get<std::string>());
 			}
 			loaded.binding =
-				provider_->binding(provider_->load(path), workerHostServices());
+				provider_->binding(loadProvided(request), workerHostServices());
 		}
-		return checks_.emplace(path, std::move(loaded)).first->second;
+		return checks_.emplace(key, std::move(loaded)).first->second;
 	}
 
-	// The catalog's probe (plugin_probe.hpp): load a native .so or a .py
-	// file, say what it is.  A constructor or module code that crashes kills
-	// this process, which is the answer.
+	// The catalog's probe (plugin_probe.hpp): load a native .so, a .py file
+	// or a module, say what it is.  A constructor or module code that
+	// crashes kills this process, which is the answer.
 	nlohmann::json probe(const nlohmann::json &request)
 	{
-		const std::string path = request.at("path").get<std::string>();
 		if (request.value("kind", "native") == "native") {
 			try {
-				NativePlugin plugin = loadNativePlugin(path);
+				NativePlugin plugin =
+					loadNativePlugin(request.at("path").get<std::string>());
 				return probed(plugin.name, plugin.version, plugin.description);
 			} catch (const std::exception &e) {
 				return probeError(e.what());
@@ -117,21 +131,21 @@ private:
 					  "': " + e.what());
 		}
 		try {
-			ProvidedCheck check = provider_->load(path);
-			return probed(check.name, check.version, check.description);
+			ProvidedCheck check = loadProvided(request);
+			return probed(check.name, check.version, check.description, check.origin);
 		} catch (const std::exception &e) {
 			return probeError(e.what());
 		}
 	}
 
 	static nlohmann::json probed(const std::string &name, const std::string &version,
-				     const std::string &description)
+				     const std::string &description, const std::string &origin = "")
 	{
-		return {{"op", "done"},
-			{"result", int(VIGIL_OK)},
-			{"name", name},
-			{"version", version},
-			{"description", description}};
+		nlohmann::json done = {{"op", "done"}, {"result", int(VIGIL_OK)}, {"name", name}};
+		done["version"] = version;
+		done["description"] = description;
+		done["origin"] = origin;
+		return done;
 	}
 
 	static nlohmann::json probeError(const std::string &reason)
@@ -152,11 +166,14 @@ private:
 			try {
 				fresh.binding = load(request).binding;
 			} catch (const std::exception &e) {
+				const std::string what =
+					byModule(request)
+						? "module " +
+							  request.at("module").get<std::string>()
+						: "'" + request.at("path").get<std::string>() + "'";
 				return {{"op", "done"},
 					{"result", int(VIGIL_ERROR)},
-					{"error", "cannot load '" +
-							  request.at("path").get<std::string>() +
-							  "': " + e.what()}};
+					{"error", "cannot load " + what + ": " + e.what()}};
 			}
 			fresh.config.id = id;
 			fresh.config.instance = request.at("instance");

@@ -1,26 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "plugins/catalog.hpp"
 
+#include "plugins/integrations.hpp"
+#include "plugins/probe_jobs.hpp"
+#include "plugins/python_provider_state.hpp"
 #include "process/logging.hpp"
 
-#include <algorithm>
-#include <atomic>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <exception>
 #include <optional>
-#include <system_error>
-#include <thread>
 #include <unordered_map>
 
 namespace vigil {
 
 namespace {
-
-// The Python provider as the first .py file found it: opened, or why not.
-struct PythonProviderState {
-	bool tried = false;
-	std::shared_ptr<CheckProvider> provider;
-	std::string unavailable;
-};
 
 CatalogEntry rejected(const PluginFile &file, CheckState state, std::string reason)
 {
@@ -35,12 +30,6 @@ CatalogEntry rejected(const PluginFile &file, CheckState state, std::string reas
 
 using ProbeFunction = std::function<ProbedPlugin(const std::filesystem::path &)>;
 
-// What a probe worker said about one file: its descriptor, or why not.
-struct ProbeOutcome {
-	std::optional<ProbedPlugin> probed;
-	std::string error;
-};
-
 // The probe that loads `file` in a worker, null when it is loaded here.
 const ProbeFunction *probeFor(const PluginFile &file, const CatalogOptions &options)
 {
@@ -53,43 +42,15 @@ const ProbeFunction *probeFor(const PluginFile &file, const CatalogOptions &opti
 	return options.runs_isolated(file.stem) ? &probe : nullptr;
 }
 
-// Every file's probe, up to probe_parallelism at once: each mostly waits
-// for its worker to start and answer.  Indexed like `files`; nothing for a
-// file loaded here.
-std::vector<std::optional<ProbeOutcome>> runProbes(const std::vector<PluginFile> &files,
-						   const CatalogOptions &options)
+std::vector<std::optional<ProbeOutcome>> probeFiles(const std::vector<PluginFile> &files,
+						    const CatalogOptions &options)
 {
-	std::vector<std::optional<ProbeOutcome>> outcomes(files.size());
-	std::vector<std::pair<size_t, const ProbeFunction *>> todo;
+	std::vector<ProbeJob> todo;
 	for (size_t i = 0; i < files.size(); ++i)
 		if (const ProbeFunction *probe = probeFor(files[i], options))
-			todo.emplace_back(i, probe);
-	std::atomic<size_t> next{0};
-	auto work = [&] {
-		for (size_t k; (k = next++) < todo.size();) {
-			const auto &[index, probe] = todo[k];
-			ProbeOutcome outcome;
-			try {
-				outcome.probed = (*probe)(files[index].path);
-			} catch (const std::exception &e) {
-				outcome.error = e.what();
-			}
-			outcomes[index] = std::move(outcome);
-		}
-	};
-	const size_t threads =
-		std::min<size_t>(std::max(1u, options.probe_parallelism), todo.size());
-	std::vector<std::thread> helpers;
-	try {
-		for (size_t t = 1; t < threads; ++t)
-			helpers.emplace_back(work);
-	} catch (const std::system_error &) {
-		// Fewer threads only make the start-up slower.
-	}
-	work();
-	for (std::thread &helper : helpers)
-		helper.join();
-	return outcomes;
+			todo.emplace_back(
+				i, [probe, &path = files[i].path] { return (*probe)(path); });
+	return runProbes(todo, files.size(), options.probe_parallelism);
 }
 
 // The probe's answer when the check runs only in workers, nothing when it
@@ -151,18 +112,7 @@ CatalogEntry loadPython(const PluginFile &file, const CatalogOptions &options,
 		if (std::optional<CatalogEntry> probed =
 			    probedEntry(file, options, std::move(*probe)))
 			return std::move(*probed);
-	if (!python.tried) {
-		python.tried = true;
-		try {
-			if (!options.python_provider)
-				throw PluginError("no python provider configured");
-			python.provider = options.python_provider();
-		} catch (const std::exception &e) {
-			// Not logged here: every .py file is logged once with it.
-			python.unavailable =
-				std::string("python support not installed: ") + e.what();
-		}
-	}
+	python.open(options);
 	if (!python.provider)
 		return rejected(file, CheckState::Error, python.unavailable);
 	try {
@@ -179,6 +129,14 @@ CatalogEntry loadPython(const PluginFile &file, const CatalogOptions &options,
 	} catch (const std::exception &e) {
 		return rejected(file, CheckState::Error, e.what());
 	}
+}
+
+void logRejected(const CatalogEntry &entry, spdlog::logger &log)
+{
+	if (entry.state == CheckState::Error)
+		log.warn("'{}': {}, skipping", entry.path.string(), entry.error);
+	else if (entry.state == CheckState::Skipped)
+		log.info("'{}': {}, skipping", entry.path.string(), entry.error);
 }
 
 } // namespace
@@ -211,7 +169,7 @@ CheckCatalog CheckCatalog::load(const std::vector<std::filesystem::path> &dirs,
 	// name (a rejected file's stem is just a label).
 	std::unordered_map<std::string, std::filesystem::path> providers;
 	PythonProviderState python;
-	std::vector<std::optional<ProbeOutcome>> probes = runProbes(found.files, options);
+	std::vector<std::optional<ProbeOutcome>> probes = probeFiles(found.files, options);
 	for (size_t i = 0; i < found.files.size(); ++i) {
 		const PluginFile &file = found.files[i];
 		CatalogEntry entry =
@@ -233,12 +191,27 @@ CheckCatalog CheckCatalog::load(const std::vector<std::filesystem::path> &dirs,
 			}
 		}
 
-		if (entry.state == CheckState::Error)
-			log->warn("'{}': {}, skipping", entry.path.string(), entry.error);
-		else if (entry.state == CheckState::Skipped)
-			log->info("'{}': {}, skipping", entry.path.string(), entry.error);
+		logRejected(entry, *log);
 		catalog.entries_.push_back(std::move(entry));
 	}
+
+	const std::vector<ConfiguredName> unprovided =
+		unprovidedChecks(options, found.files, catalog.entries_);
+	probes = probeModules(unprovided, options);
+	std::vector<std::string> not_loaded; // by a provider without load_module
+	for (size_t i = 0; i < unprovided.size(); ++i) {
+		ModuleLoad load =
+			loadIntegration(unprovided[i], options, std::move(probes[i]), python);
+		if (load.provider_too_old)
+			not_loaded.push_back(load.entry.name);
+		else
+			logRejected(load.entry, *log);
+		catalog.entries_.push_back(std::move(load.entry));
+	}
+	if (!not_loaded.empty())
+		log->warn("the python provider '{}' cannot load modules (it was built before "
+			  "load_module): integrations by name are unavailable, not run: {}",
+			  python.provider->plugin().path.string(), fmt::join(not_loaded, ", "));
 	return catalog;
 }
 

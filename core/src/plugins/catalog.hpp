@@ -21,7 +21,13 @@ const char *checkStateName(CheckState state); // "ok" / "error" / "skipped"
 struct CatalogEntry {
 	std::string name; // check name (descriptor name, or file stem when rejected early)
 	PluginKind kind = PluginKind::Native;
+	// The file; for a check loaded by module name, where the module was
+	// found (its package folder), or the conf.d file that asked for it when
+	// it was not.
 	std::filesystem::path path;
+	// Set for a check loaded by module name instead of from a file: an
+	// installed Datadog integration, "datadog_checks.NAME".
+	std::string module;
 	std::string version;
 	std::string description;
 	CheckState state = CheckState::Error;
@@ -41,6 +47,7 @@ struct ProbedPlugin {
 	std::string name;
 	std::string version;
 	std::string description;
+	std::string origin; // a module: where the worker found it
 };
 
 struct CatalogOptions {
@@ -48,7 +55,8 @@ struct CatalogOptions {
 	// without Python support".  Empty: python_provider decides.
 	std::string python_unavailable_reason;
 	// Opens the Python provider; called once, the first time a .py file is
-	// found, so an agent without Python checks never starts an interpreter.
+	// found or a check is loaded by module name, so an agent without Python
+	// checks never starts an interpreter.
 	// Throws PluginError with the reason it is unavailable.
 	std::function<std::shared_ptr<CheckProvider>()> python_provider;
 	// A native file whose check runs only in worker processes is not
@@ -65,6 +73,15 @@ struct CatalogOptions {
 	// every instance is isolated, probe_provided opens the provider and the
 	// file in a worker; python_provider is then never called for it.
 	std::function<ProbedPlugin(const std::filesystem::path &)> probe_provided;
+	// The same for a check loaded by module name: the worker opens the
+	// provider and imports the module.  Unset: such checks load here.
+	std::function<ProbedPlugin(const std::string &module)> probe_module;
+	// conf.d.  Each check it configures that no plugin file provides (by
+	// file stem or check name) is loaded by the Python provider as the
+	// module datadog_checks.NAME, an installed Datadog integration: a
+	// user's file wins over a package (docs/python.md, "Running Datadog
+	// integrations").  Empty: no such checks.
+	std::filesystem::path conf_dir;
 	// How many probes run at once (each waits on its own worker), so N
 	// isolated files cost about N / probe_parallelism worker starts.
 	unsigned probe_parallelism = 1;
@@ -74,10 +91,12 @@ struct CatalogOptions {
 // starts that many threads for the probes and joins them before it returns.
 class CheckCatalog {
 public:
-	// Discovers and loads every plugin.  Each rejected file is logged once
-	// (warning, category "loader", with its quoted path and reason).  A name
-	// provided twice: the first file (folder order, then file name) wins, the
-	// later one is rejected with "duplicate check name 'x', already provided by
+	// Discovers and loads every plugin, then every check of
+	// options.conf_dir no file provided, by module name (after the files, in
+	// name order).  Each rejected file or module is logged once (warning,
+	// category "loader", with its quoted path and reason).  A name provided
+	// twice: the first file (folder order, then file name) wins, the later
+	// one is rejected with "duplicate check name 'x', already provided by
 	// '<path>'".
 	static CheckCatalog load(const std::vector<std::filesystem::path> &dirs,
 				 const CatalogOptions &options);

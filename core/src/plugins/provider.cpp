@@ -5,6 +5,8 @@
 #include "process/logging.hpp"
 #include "sender/run_context.hpp"
 
+#include <cstddef>
+
 namespace vigil {
 
 namespace {
@@ -49,6 +51,13 @@ private:
 	const vigil_host *host_;
 };
 
+// Where the functions added after the first release end: a provider built
+// before one of them has a smaller struct_size (provider.h).
+constexpr size_t kLoadModuleEnd = offsetof(vigil_provider_descriptor, load_module) +
+				  sizeof(vigil_provider_descriptor::load_module);
+constexpr size_t kEnvironmentJsonEnd = offsetof(vigil_provider_descriptor, environment_json) +
+				       sizeof(vigil_provider_descriptor::environment_json);
+
 } // namespace
 
 std::shared_ptr<CheckProvider> CheckProvider::open(const std::filesystem::path &path,
@@ -65,25 +74,60 @@ std::shared_ptr<CheckProvider> CheckProvider::open(const std::filesystem::path &
 	return provider;
 }
 
-ProvidedCheck CheckProvider::load(const std::filesystem::path &file)
+template <typename Load>
+ProvidedCheck CheckProvider::loadWith(const std::string &fallback_name, Load &&load)
 {
-	SetupCall call(file.stem().string());
+	SetupCall call(fallback_name);
 	RunContext ctx = call.context();
 	vigil_provided_check info{};
 	info.struct_size = sizeof(info);
-	void *handle = plugin_.descriptor->load(state_, file.c_str(), ctx.handle(), &info);
+	void *handle = load(ctx.handle(), &info);
 	if (!handle)
 		throw PluginError(ctx.error().empty() ? "could not be loaded (no reason given)"
 						      : ctx.error());
 	ProvidedCheck check;
-	check.name = info.name ? info.name : file.stem().string();
+	check.name = info.name ? info.name : fallback_name;
 	check.version = info.version ? info.version : "";
 	check.description = info.description ? info.description : "";
+	check.origin = info.origin ? info.origin : "";
 	check.handle = handle;
 	if (!isValidCheckName(check.name))
 		throw PluginError("invalid check name '" + check.name +
 				  "': use letters, digits, '_', '.' and '-'");
 	return check;
+}
+
+ProvidedCheck CheckProvider::load(const std::filesystem::path &file)
+{
+	return loadWith(file.stem().string(), [&](vigil_context *ctx, vigil_provided_check *info) {
+		return plugin_.descriptor->load(state_, file.c_str(), ctx, info);
+	});
+}
+
+bool CheckProvider::loadsModules() const
+{
+	const vigil_provider_descriptor *d = plugin_.descriptor;
+	return d->struct_size >= kLoadModuleEnd && d->load_module;
+}
+
+ProvidedCheck CheckProvider::loadModule(const std::string &module)
+{
+	if (!loadsModules())
+		throw PluginError("the " + plugin_.name + " provider '" + plugin_.path.string() +
+				  "' cannot load modules (built before load_module)");
+	const std::string name = module.substr(module.rfind('.') + 1);
+	return loadWith(name, [&](vigil_context *ctx, vigil_provided_check *info) {
+		return plugin_.descriptor->load_module(state_, module.c_str(), ctx, info);
+	});
+}
+
+std::string CheckProvider::environmentJson() const
+{
+	const vigil_provider_descriptor *d = plugin_.descriptor;
+	if (d->struct_size < kEnvironmentJsonEnd || !d->environment_json)
+		return "";
+	const char *json = d->environment_json(state_);
+	return json ? json : "";
 }
 
 std::shared_ptr<const CheckBinding> CheckProvider::binding(const ProvidedCheck &check,

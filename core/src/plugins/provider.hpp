@@ -17,6 +17,7 @@ struct ProvidedCheck {
 	std::string name;
 	std::string version;
 	std::string description;
+	std::string origin;	// loadModule(): where the module was found
 	void *handle = nullptr; // the provider's, for create()
 };
 
@@ -32,6 +33,18 @@ public:
 	// Loads one file; throws PluginError with the provider's one-line reason.
 	ProvidedCheck load(const std::filesystem::path &file);
 
+	// Whether the provider can load a check by module name (provider.h's
+	// load_module; a provider built before it cannot).
+	bool loadsModules() const;
+	// Loads the check module `module` ("datadog_checks.NAME"); the check is
+	// named after the module's last component.  Throws PluginError with the
+	// provider's one-line reason, or when !loadsModules().
+	ProvidedCheck loadModule(const std::string &module);
+
+	// What the provider runs checks with (provider.h's environment_json): a
+	// JSON object, or "" when the provider cannot say.
+	std::string environmentJson() const;
+
 	// How instances of a loaded file run; keeps the provider alive.  `host`:
 	// the services the check is given; null = the agent's.
 	std::shared_ptr<const CheckBinding> binding(const ProvidedCheck &check,
@@ -40,6 +53,10 @@ public:
 	CheckProvider(ProviderPlugin plugin) : plugin_(std::move(plugin)) {}
 
 private:
+	// One load()/load_module() call and the checks on what it answered.
+	template <typename Load>
+	ProvidedCheck loadWith(const std::string &fallback_name, Load &&load);
+
 	ProviderPlugin plugin_;
 	void *state_ = nullptr; // from init()
 };

@@ -1,6 +1,7 @@
 """What python_host's C++ side calls: load a check file, create an instance,
 describe an exception.  Every failure becomes one clear line of text."""
 import importlib.util
+import os
 import sys
 import traceback
 import types
@@ -39,15 +40,18 @@ def _check_classes(module, module_name):
     imports its class from a submodule.  Here a class defined in the module
     wins; failing that, the imported ones that are leaves and not part of
     a framework (datadog_checks.base's OpenMetricsBaseCheck, ...).  More than
-    one is an error naming them, where the agent would pick by name."""
+    one is an error naming them, where the agent would pick by name.  When
+    none of them is a leaf (a check file loaded earlier subclassed the
+    integration's class: the agent then finds nothing), the imported ones
+    are the candidates."""
     candidates = [obj for obj in vars(module).values() if _is_agent_check(obj)]
     defined = [c for c in candidates if c.__module__ == module_name]
     if defined:
         return defined
-    return [c for c in candidates
-            if not c.__subclasses__()
-            and not any(c.__module__ == m or c.__module__.startswith(m + '.')
-                        for m in _FRAMEWORK_MODULES)]
+    imported = [c for c in candidates
+                if not any(c.__module__ == m or c.__module__.startswith(m + '.')
+                           for m in _FRAMEWORK_MODULES)]
+    return [c for c in imported if not c.__subclasses__()] or imported
 
 
 def _one_class(module, module_name, what):
@@ -112,10 +116,51 @@ def load_check(path):
     return cls, _version_of(module), None
 
 
+def _origin_of(module):
+    """Where a module was found: a package's folder, else its file."""
+    path = getattr(module, '__file__', None)
+    if path and os.path.basename(path) == '__init__.py':
+        return os.path.dirname(path)
+    if path:
+        return path
+    # A namespace package has no file, only folders.
+    folders = list(getattr(module, '__path__', None) or [])
+    return folders[0] if folders else None
+
+
+def _describe_module_error(exc, name):
+    """'NAME: FILE line N: ExcType: message', FILE relative to the package
+    and the last of its lines the import went through (a missing dependency
+    is usually imported a few files deep)."""
+    if isinstance(exc, SyntaxError) and exc.filename:
+        text, where = '%s: %s' % (type(exc).__name__, exc.msg), (exc.filename, exc.lineno)
+    else:
+        text = '%s: %s' % (type(exc).__name__, exc) if str(exc) else type(exc).__name__
+        where = None
+    try:
+        spec = importlib.util.find_spec(name)
+    except BaseException:
+        spec = None
+    root = spec.origin if spec is not None and spec.origin else None
+    if root and spec.submodule_search_locations:
+        root = os.path.dirname(root)
+    if root and where is None:
+        for frame, lineno in traceback.walk_tb(exc.__traceback__):
+            path = frame.f_code.co_filename
+            if path == root or path.startswith(root + os.sep):
+                where = (path, lineno)
+    if root and where and (where[0] == root or where[0].startswith(root + os.sep)):
+        file = os.path.relpath(where[0], os.path.dirname(root) if where[0] == root else root)
+        return '%s: %s line %s: %s' % (name, file, where[1], text)
+    return '%s: %s' % (name, text)
+
+
 def load_module(name):
     """An installed integration by its module name (datadog_checks.NAME):
-    (class, version, file, None), or (None, None, None, 'one-line reason').
-    Its config models and relative imports work as under the Datadog agent
+    (class, version, origin, None), or (None, None, None, 'one-line
+    reason').  The class rule is load_check's (an integration's package
+    imports its class from a submodule); origin is the package's folder.  Its
+    config models and relative imports work as under the Datadog agent
     because the module keeps its real name."""
     try:
         module = importlib.import_module(name)
@@ -123,14 +168,45 @@ def load_module(name):
         return None, None, None, '%s raised during import of %s' % (type(e).__name__, name)
     except ModuleNotFoundError as e:
         if e.name is not None and (name == e.name or name.startswith(e.name + '.')):
-            return None, None, None, 'no module %s' % name
-        return None, None, None, '%s: %s: %s' % (name, type(e).__name__, e)
+            return None, None, None, 'no module %s on the Python path' % name
+        return None, None, None, _describe_module_error(e, name)
     except BaseException as e:
-        return None, None, None, '%s: %s' % (name, _describe_load_error(e, None))
+        return None, None, None, _describe_module_error(e, name)
     cls, error = _one_class(module, name, name)
     if error:
         return None, None, None, error
-    return cls, _version_of(module), getattr(module, '__file__', None), None
+    return cls, _version_of(module), _origin_of(module), None
+
+
+def environment():
+    """What `vigil version` says of the Python side, as JSON text: the
+    Python version, and the datadog_checks.base checks import (its version
+    and folder; "shim" when it is Vigil's own, which serves only when no
+    datadog_checks_base is installed), or why it cannot be imported."""
+    import json
+    import platform
+    info = {'python': platform.python_version()}
+    shim = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                        'datadog_checks', 'base')
+    try:
+        base = importlib.import_module('datadog_checks.base')
+    except BaseException as e:
+        where = None
+        try:
+            spec = importlib.util.find_spec('datadog_checks.base')
+            where = spec and spec.origin and os.path.dirname(spec.origin)
+        except BaseException:
+            pass
+        text = '%s: %s' % (type(e).__name__, e) if str(e) else type(e).__name__
+        info['datadog_checks_base'] = {'error': text, 'path': where}
+    else:
+        origin = _origin_of(base)
+        info['datadog_checks_base'] = {
+            'version': _version_of(base),
+            'path': origin,
+            'shim': origin is not None and os.path.realpath(origin) == os.path.realpath(shim),
+        }
+    return json.dumps(info)
 
 
 def _agent_config():

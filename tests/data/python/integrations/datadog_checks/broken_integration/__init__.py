@@ -1,0 +1,2 @@
+# An integration whose dependency is not installed.
+from .check import BrokenCheck  # noqa: F401
