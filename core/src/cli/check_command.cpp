@@ -170,6 +170,14 @@ int checkCommand(const CliOverrides &overrides, const CheckCommandOptions &optio
 	ConfiguredCheck check = configureCheck(
 		*entry, settings.config.conf_dir, aggregator,
 		makeIsolationContext(settings.config, pythonProviderLaunch(settings)));
+	if (check.unconfigured) {
+		std::fprintf(stderr,
+			     "vigil: check '%s' has nothing to run without a configuration: write "
+			     "%s/%s.yaml (docs/checks/%s.md)\n",
+			     entry->name.c_str(), settings.config.conf_dir.c_str(),
+			     entry->name.c_str(), entry->name.c_str());
+		return 1;
+	}
 
 	std::vector<InstanceResult> results(check.instances.size());
 	std::unordered_map<const Schedulable *, InstanceResult *> result_of;

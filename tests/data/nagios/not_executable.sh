@@ -1,0 +1,3 @@
+#!/bin/sh
+# Deliberately committed without its executable bit.
+echo "OK - should never run"
