@@ -221,6 +221,63 @@ def _agent_config():
     return config
 
 
+# pydantic 2 or not, probed once: None when it is there, else what is.
+_PYDANTIC_UNSET = object()
+_pydantic_problem = _PYDANTIC_UNSET
+# Checks already told that their configuration models are not loaded.
+_models_skipped = set()
+
+
+def _without_pydantic2():
+    """None when pydantic 2 is importable; else what was found instead
+    ('pydantic 1.10.4', 'no pydantic')."""
+    global _pydantic_problem
+    if _pydantic_problem is _PYDANTIC_UNSET:
+        try:
+            import pydantic
+        except ImportError:
+            _pydantic_problem = 'no pydantic'
+        else:
+            version = str(getattr(pydantic, 'VERSION', getattr(pydantic, '__version__', '?')))
+            _pydantic_problem = None if version.split('.')[0].isdigit() and \
+                int(version.split('.')[0]) >= 2 else 'pydantic ' + version
+    return _pydantic_problem
+
+
+def _config_models_without_pydantic2(check, name):
+    """The published base validates an integration's options with its
+    `config_models`, which need pydantic 2 (field_validator, model_validate).
+    Under pydantic 1 (Debian 12's 1.10) importing them fails at the first
+    run, every run, and the check sends nothing.  So, only when the check's
+    package has models and pydantic 2 is missing: the base's model loading
+    is dropped from the check's initializations, and one warning per check
+    says so.  The options are then used as the YAML gives them, as custom
+    checks (which have no models) always are.  A check whose code reads
+    `self.config` still fails, with that AttributeError."""
+    inits = getattr(check, 'check_initializations', None)
+    loader = getattr(type(check), 'load_configuration_models', None)
+    if inits is None or loader is None or not hasattr(inits, 'remove'):
+        return
+    # The package the base derives the models' module from.
+    package = '.'.join(type(check).__module__.split('.')[:2]) + '.config_models'
+    try:
+        if importlib.util.find_spec(package) is None:
+            return  # no models: the base skips them itself
+    except (ImportError, ValueError):
+        return
+    found = _without_pydantic2()
+    if found is None:
+        return
+    for init in list(inits):
+        if getattr(init, '__func__', None) is loader:
+            inits.remove(init)
+            if name not in _models_skipped:
+                _models_skipped.add(name)
+                check.log.warning(
+                    '%s: configuration models (%s) not loaded: they need pydantic 2, '
+                    'this Python has %s; options are used as written', name, package, found)
+
+
 def create_check(cls, name, init_config_json, instance_json, check_id):
     """The instance, constructed as the Datadog agent constructs it: by
     keyword, with `instances` a 1-tuple; if that raises (an old-style
@@ -246,6 +303,7 @@ def create_check(cls, name, init_config_json, instance_json, check_id):
             raise first from None
     if check_id:
         check.check_id = check_id
+    _config_models_without_pydantic2(check, name)
     return check
 
 
