@@ -124,6 +124,10 @@ void *loadWith(Provider *p, const char *function, const char *argument, std::str
 	auto *loaded = new LoadedCheck;
 	loaded->name = std::move(name);
 	{
+		// What a module logs while it is imported (the base's own lines
+		// among them) goes to the agent's log through this call's context,
+		// not raw to stderr.
+		ActiveCall call(p->host, ctx, "");
 		GilLock gil;
 		PyRef result(PyObject_CallMethod(hostState().loader, function, "s", argument));
 		const Py_ssize_t size =

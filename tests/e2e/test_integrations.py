@@ -183,6 +183,20 @@ class IntegrationsByNameTest(IntegrationWorkspace):
         # One line for the check, not one per instance or per run.
         self.assertEqual(proc.stderr.count(warning), 0 if pydantic2 else 1, proc.stderr)
 
+    def test_a_package_with_its_own_log_handler_logs_each_line_once(self):
+        # The published base adds its own root handler; Vigil's steps aside,
+        # and what the package logs while imported reaches the agent's log
+        # (timestamped, with its level), not raw stderr.
+        self.write_conf("loud_integration.yaml", "instances:\n  - value: 5\n")
+        proc = self.cli("check", "loud_integration", "--json")
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        self.assertEqual(values(json.loads(proc.stdout), "loud.value"), [5])
+        self.assertEqual(proc.stderr.count("loud run 5"), 1, proc.stderr)
+        self.assertIn("loud-format | loud run 5", proc.stderr)
+        [imported] = [l for l in proc.stderr.splitlines() if "is being imported" in l]
+        self.assertRegex(imported, r"^\d{4}-\d\d-\d\d [\d:.]+ warning .*"
+                                   r"loud-format \| loud_integration is being imported$")
+
     def test_version_names_the_shim_when_no_base_is_installed(self):
         info = json.loads(self.cli("version", "--json", check=True).stdout)
         base = info["python"]["datadog_checks_base"]

@@ -15,7 +15,27 @@ _log = datadog_agent.log
 
 
 class AgentLogHandler(logging.Handler):
+    """The root logger's handler until the published datadog_checks_base is
+    imported: its init_logging() adds its own AgentLogHandler to the root
+    logger, unconditionally, which sends every record to datadog_agent.log
+    in the Datadog agent's format.  From then on this one stays silent, so
+    that each line is logged once.  (It is not removed: the logging module
+    may be iterating over the handlers when it notices.)"""
+
+    def __init__(self):
+        super().__init__()
+        self._yielded = False
+
+    def _yields(self):
+        if not self._yielded:
+            self._yielded = any(
+                h is not self and type(h).__name__ == 'AgentLogHandler'
+                and not isinstance(h, AgentLogHandler) for h in logging.getLogger().handlers)
+        return self._yielded
+
     def emit(self, record):
+        if self._yields():
+            return
         try:
             _log(self.format(record), record.levelno)
         except Exception:
