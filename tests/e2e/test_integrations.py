@@ -17,6 +17,7 @@ import subprocess
 import os
 import socket
 import sys
+import time
 import unittest
 
 from test_cli import PYTHON_ENABLED, vigil
@@ -249,6 +250,76 @@ class RealTcpCheckTest(IntegrationWorkspace):
             self.assertEqual(values(report, "network.tcp.can_connect"), [1], isolation)
             statuses = {c["name"]: c["status"] for c in report["service_checks"]}
             self.assertEqual(statuses.get("tcp.can_connect"), "OK", report["service_checks"])
+
+
+class HttpServer:
+    """python3 -m http.server over `folder` on a free loopback port."""
+
+    def __init__(self, folder):
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        self.port = probe.getsockname()[1]
+        probe.close()
+        self.proc = subprocess.Popen(
+            ["/usr/bin/python3", "-m", "http.server", "--bind", "127.0.0.1", str(self.port)],
+            cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+@unittest.skipUnless(PYTHON_ENABLED, "built without Python support")
+class RealHttpIntegrationsTest(RealTcpCheckTest):
+    """The published http_check and openmetrics (V2) integrations, by name,
+    against python3 -m http.server serving tests/data/openmetrics/."""
+
+    def setUp(self):
+        super().setUp()
+        self.server = HttpServer(os.path.join(SOURCE, "tests", "data", "openmetrics"))
+        self.addCleanup(self.server.stop)
+        self.base_url = "http://127.0.0.1:%d/" % self.server.port
+
+    # Inherited cases are RealTcpCheckTest's own.
+    test_version_names_the_real_base = None
+    test_tcp_check_runs_by_name_in_process_and_isolated = None
+
+    def test_http_check_reaches_the_server_in_process_and_isolated(self):
+        for isolation in ("none", "process"):
+            self.write_conf("http_check.yaml",
+                            "init_config:\n  ca_certs: /etc/ssl/certs/ca-certificates.crt\n"
+                            "instances:\n  - name: local\n    url: %s\n"
+                            "    isolation: %s\n" % (self.base_url, isolation))
+            proc = self.cli("check", "http_check", "--json")
+            self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+            report = json.loads(proc.stdout)
+            self.assertEqual(report["module"], "datadog_checks.http_check")
+            self.assertEqual(values(report, "network.http.can_connect"), [1], isolation)
+            self.assertEqual(len(values(report, "network.http.response_time")), 1)
+            statuses = {c["name"]: c["status"] for c in report["service_checks"]}
+            self.assertEqual(statuses.get("http.can_connect"), "OK", report["service_checks"])
+
+    def test_openmetrics_v2_scrapes_by_name(self):
+        self.write_conf("openmetrics.yaml",
+                        "instances:\n  - openmetrics_endpoint: %stext_format.txt\n"
+                        "    namespace: om\n    metrics: ['.+']\n" % self.base_url)
+        # Two runs: counters are monotonic counts, sent from the second.
+        proc = self.cli("check", "openmetrics", "--json", "--times", "2")
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        report = json.loads(proc.stdout)
+        self.assertEqual(report["module"], "datadog_checks.openmetrics")
+        self.assertTrue(values(report, "om.http_requests.count"), report["metrics"])
+        statuses = {c["name"]: c["status"] for c in report["service_checks"]}
+        self.assertEqual(statuses.get("om.openmetrics.health"), "OK", report["service_checks"])
 
 
 if __name__ == "__main__":
