@@ -142,7 +142,10 @@ void joinWarning(std::vector<std::string> &warnings, const std::string &what,
 void warnAboutKeys(const nlohmann::json &instance, std::vector<std::string> &warnings)
 {
 	std::vector<std::string> unimplemented, v1, unknown;
-	for (const auto &[key, value] : instance.items()) {
+	for (const auto &item : instance.items()) {
+		// Named, not a structured binding: clang 14 cannot capture those.
+		const std::string &key = item.key();
+		const nlohmann::json &value = item.value();
 		if (value.is_null())
 			continue;
 		if (std::find_if(std::begin(kKnown), std::end(kKnown),
