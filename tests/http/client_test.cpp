@@ -167,7 +167,8 @@ TEST(HttpClient, AnAnswerLongerThanTheLimitIsAnErrorEvenWhenItArrivesWithItsHead
 {
 	// Small enough to arrive in the header's segment: Boost 1.74 lost the
 	// limit's error when it read both at once.
-	LoopbackServer server([](const LoopbackRequest &) { return okWith(std::string(900, 'x')); });
+	LoopbackServer server(
+		[](const LoopbackRequest &) { return okWith(std::string(900, 'x')); });
 	HttpClient client(urlOf("http://127.0.0.1:" + std::to_string(server.port())));
 	HttpClientRequest request;
 	request.max_body = 899;

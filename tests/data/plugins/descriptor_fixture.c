@@ -43,9 +43,8 @@ static void fixture_destroy(void *instance)
 }
 
 static const vigil_check_descriptor descriptor = {
-	FIXTURE_ABI_VERSION,   FIXTURE_STRUCT_SIZE, FIXTURE_NAME, "1.0",
-	"loader test fixture", fixture_create,	    FIXTURE_RUN,  fixture_destroy,
-	0, /* flags */
+	FIXTURE_ABI_VERSION, FIXTURE_STRUCT_SIZE, FIXTURE_NAME,	   "1.0", "loader test fixture",
+	fixture_create,	     FIXTURE_RUN,	  fixture_destroy, 0, /* flags */
 };
 
 VIGIL_EXPORT const vigil_check_descriptor *vigil_check_entry(void)
