@@ -6,7 +6,7 @@ build: the emulated agent execs them natively) and the fixture scripts in
 tests/data/nagios/.
 
 CheckTest runs `vigil check nagios` on a temporary conf.d, in the agent and
-in an isolation worker; RunTest runs `vigil run` for a few seconds and
+in an isolation worker; UnconfiguredTest runs it without one; RunTest runs `vigil run` for a few seconds and
 watches that no finished plugin is left a zombie of the agent.  Exits 77
 (skipped) when the plugins are not installed.
 """
@@ -127,6 +127,22 @@ class CheckTest(Workspace):
         proc = vigil("check", "nagios", *self.folders())
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertRegex(proc.stdout, r"nagios\.check_dummy\s+OK\s+\[\] OK: fine")
+
+
+class UnconfiguredTest(Workspace):
+    """Without conf.d/nagios.yaml there is nothing to run (VIGIL_CHECK_NEEDS_CONFIG):
+    the agent schedules nothing for it and logs no error, and `vigil check`
+    names the file to write."""
+
+    def test_no_file_is_no_instance_and_no_error(self):
+        run = vigil("run", "--once", "--output", "json", *self.folders())
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertNotIn("error", run.stderr)
+        self.assertNotIn("nagios", run.stdout)
+        check = vigil("check", "nagios", *self.folders())
+        self.assertEqual(check.returncode, 1)
+        self.assertIn("has nothing to run without a configuration: write "
+                      + os.path.join(self.confd, "nagios.yaml"), check.stderr)
 
 
 class RunTest(Workspace):
